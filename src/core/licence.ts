@@ -1,0 +1,98 @@
+// The licence: what the programme authorizes, as public details (shown by verifiers from the
+// register) and as the signed licence document the holder downloads.
+
+import { isCalendarDate, type CalendarDate } from './dates.ts';
+import { QdypError } from './errors.ts';
+import { signJws, TYP } from './jws.ts';
+import type { Signer } from './keys.ts';
+
+export const TIERS = ['product', 'enterprise', 'industry', 'region'] as const;
+export type Tier = (typeof TIERS)[number];
+export const SECTORS = ['manufacturing', 'agriculture', 'services', 'marine'] as const;
+export type Sector = (typeof SECTORS)[number];
+export const LICENCE_STATUSES = ['valid', 'suspended', 'revoked'] as const;
+export type LicenceStatus = (typeof LICENCE_STATUSES)[number];
+
+export interface Holder {
+  name: string;
+  uscc: string;
+}
+
+/** The public details of a licence: what the register publishes and pages show. */
+export interface LicenceDetails {
+  number: string;
+  holder: Holder;
+  tier: Tier;
+  sector: Sector;
+  chain: string | null;
+  region: string | null;
+  products: string[];
+  trademarks: string[];
+  validFrom: CalendarDate;
+  validUntil: CalendarDate;
+}
+
+/** Claims of the signed licence document (JWS, typ qdyp-licence+jwt). */
+export interface LicenceClaims extends LicenceDetails {
+  iss: string;
+  iat: number;
+  /** IETF Token Status List reference: this licence's index in the programme's list. */
+  status: { status_list: { idx: number; uri: string } };
+}
+
+export const LICENCE_NUMBER_RE = /^QDYP-\d{4}-\d{6}$/;
+
+export async function signLicenceDocument(claims: LicenceClaims, signer: Pick<Signer, 'kid' | 'privateKey'>): Promise<string> {
+  return signJws(claims, TYP.licence, signer);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+/** Checks the shape of licence details from any signed source; throws on anything off. */
+export function parseLicenceDetails(value: unknown): LicenceDetails {
+  const v = value as Record<string, unknown> | null;
+  const holder = v?.holder as Record<string, unknown> | undefined;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.number !== 'string' ||
+    typeof holder !== 'object' ||
+    holder === null ||
+    typeof holder.name !== 'string' ||
+    typeof holder.uscc !== 'string' ||
+    !TIERS.includes(v.tier as Tier) ||
+    !SECTORS.includes(v.sector as Sector) ||
+    !(v.chain === null || typeof v.chain === 'string') ||
+    !(v.region === null || typeof v.region === 'string') ||
+    !isStringList(v.products) ||
+    !isStringList(v.trademarks) ||
+    !isCalendarDate(v.validFrom) ||
+    !isCalendarDate(v.validUntil)
+  ) {
+    throw new QdypError('ERR_ARTIFACT_MALFORMED', 'licence details are malformed');
+  }
+  return {
+    number: v.number,
+    holder: { name: holder.name, uscc: holder.uscc },
+    tier: v.tier as Tier,
+    sector: v.sector as Sector,
+    chain: v.chain as string | null,
+    region: v.region as string | null,
+    products: v.products,
+    trademarks: v.trademarks,
+    validFrom: v.validFrom,
+    validUntil: v.validUntil,
+  };
+}
+
+export function parseLicenceClaims(value: unknown): LicenceClaims {
+  const details = parseLicenceDetails(value);
+  const v = value as Record<string, unknown>;
+  const ref = (v.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
+  if (typeof v.iss !== 'string' || !Number.isSafeInteger(v.iat) || !ref || !Number.isSafeInteger(ref.idx) || (ref.idx as number) < 0 || typeof ref.uri !== 'string') {
+    throw new QdypError('ERR_ARTIFACT_MALFORMED', 'licence document lacks iss, iat or status reference');
+  }
+  return { ...details, iss: v.iss, iat: v.iat as number, status: { status_list: { idx: ref.idx as number, uri: ref.uri } } };
+}

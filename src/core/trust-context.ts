@@ -1,0 +1,91 @@
+// The trust context verifySeal takes: published artifacts verified and parsed once, rebuilt
+// only when they change. Trust flows one way: pinned root → key list → issuing keys → status
+// list and register. An artifact that fails its checks is left out and noted in `problems`;
+// verdicts that need it then say cannot_confirm.
+
+import type { TrustArtifacts } from './bundle.ts';
+import { QdypError, type QdypErrorCode } from './errors.ts';
+import { peekHeader, TYP, verifyJws } from './jws.ts';
+import { verifyKeyList, type RootTrust } from './key-list.ts';
+import { importPublicKey, type IssuingKey } from './keys.ts';
+import { decodeRegisterClaims, type Register } from './register.ts';
+import { decodeStatusListClaims, type DecodedStatusList } from './status-list.ts';
+
+export interface TrustedKey extends IssuingKey {
+  key: CryptoKey;
+}
+
+export interface TrustedKeyList {
+  version: number;
+  iat: number;
+  exp: number;
+  bySid: Map<string, TrustedKey>;
+  byKid: Map<string, TrustedKey>;
+}
+
+export interface ArtifactProblem {
+  artifact: 'keyList' | 'statusList' | 'register';
+  code: QdypErrorCode | 'ERR_ARTIFACT_MISSING';
+  message: string;
+}
+
+export interface TrustContext {
+  keyList: TrustedKeyList | null;
+  statusList: DecodedStatusList | null;
+  register: Register | null;
+  problems: ArtifactProblem[];
+}
+
+const MAX_STATUS_LIST_BYTES = 1024 * 1024;
+const MAX_REGISTER_BYTES = 32 * 1024 * 1024;
+
+export interface TrustOptions {
+  root: RootTrust;
+  /** The highest key-list version this verifier has seen: a lower one is refused. */
+  minKeyListVersion?: number;
+}
+
+export async function buildTrustContext(artifacts: TrustArtifacts, options: TrustOptions): Promise<TrustContext> {
+  const problems: ArtifactProblem[] = [];
+  const attempt = async <T>(artifact: ArtifactProblem['artifact'], text: string | null | undefined, run: (text: string) => Promise<T>): Promise<T | null> => {
+    if (!text) {
+      problems.push({ artifact, code: 'ERR_ARTIFACT_MISSING', message: `${artifact} is not published` });
+      return null;
+    }
+    try {
+      return await run(text);
+    } catch (error) {
+      if (!(error instanceof QdypError)) throw error;
+      problems.push({ artifact, code: error.code, message: error.message });
+      return null;
+    }
+  };
+
+  const keyList = await attempt('keyList', artifacts.keyList, async (text) => {
+    const list = await verifyKeyList(text, options.root, { minVersion: options.minKeyListVersion });
+    const trusted: TrustedKeyList = { version: list.version, iat: list.iat, exp: list.exp, bySid: new Map(), byKid: new Map() };
+    for (const k of list.keys) {
+      const entry: TrustedKey = { ...k, key: await importPublicKey(k.jwk) };
+      trusted.bySid.set(k.sid, entry);
+      trusted.byKid.set(k.kid, entry);
+    }
+    return trusted;
+  });
+
+  // An issuing-key artifact is trusted only under a listed key that is not compromised.
+  const verifyIssued = async (text: string, typ: (typeof TYP)['statusList' | 'register'], maxBytes: number) => {
+    const kid = peekHeader(text, maxBytes).kid;
+    const signer = keyList?.byKid.get(kid);
+    if (!signer) throw new QdypError('ERR_ARTIFACT_UNKNOWN_KEY', 'signed by a key not in the trusted key list');
+    if (signer.status === 'compromised') throw new QdypError('ERR_ARTIFACT_KEY_COMPROMISED', 'signed by a compromised key');
+    return (await verifyJws(text, signer.key, typ, maxBytes)).payload;
+  };
+
+  const statusList = await attempt('statusList', artifacts.statusList, async (text) =>
+    decodeStatusListClaims(await verifyIssued(text, TYP.statusList, MAX_STATUS_LIST_BYTES)),
+  );
+  const register = await attempt('register', artifacts.register, async (text) =>
+    decodeRegisterClaims(await verifyIssued(text, TYP.register, MAX_REGISTER_BYTES)),
+  );
+  return { keyList, statusList, register, problems };
+}

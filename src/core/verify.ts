@@ -1,0 +1,114 @@
+// The verification policy, in DESIGN §4's fixed order:
+//   parse → key lookup (root-signed key list) → signature → key status and window
+//   → seal horizon → status list → register (validity period).
+// A bad signature is reported as a bad signature, never as "expired"; data that cannot be
+// stood behind gives cannot_confirm, never authorized.
+
+import { cstDate, type CalendarDate } from './dates.ts';
+import { QdypError } from './errors.ts';
+import { peekHeader, TYP, verifyJws } from './jws.ts';
+import { verifyEd25519 } from './keys.ts';
+import { parseLicenceClaims, type LicenceClaims, type LicenceStatus } from './licence.ts';
+import { SHOWS_LICENCE, type Outcome } from './outcomes.ts';
+import type { RegisterEntry } from './register.ts';
+import { parseSeal } from './seal.ts';
+import { statusAt } from './status-list.ts';
+import type { TrustContext, TrustedKey } from './trust-context.ts';
+
+/** DESIGN §4's JSON shape. */
+export interface Verdict {
+  code: Outcome;
+  authorized: boolean;
+  licence: RegisterEntry | null;
+  /** When the status list used was issued (ISO-8601 UTC), or null if none was usable. */
+  statusAsOf: string | null;
+  checkedAt: string;
+}
+
+const MAX_LICENCE_DOCUMENT_BYTES = 16 * 1024;
+const STATUS_BY_VALUE: Record<number, Exclude<LicenceStatus, 'valid'> | undefined> = { 1: 'revoked', 2: 'suspended' };
+
+export async function verifySeal(text: string, time: Date, ctx: TrustContext): Promise<Verdict> {
+  const seal = parseSeal(text);
+  if (!seal) return verdict('malformed', time, ctx);
+  const key = trustedKey(ctx, time, (keys) => keys.bySid.get(seal.sid));
+  if (!key) return verdict(key === null ? 'cannot_confirm' : 'unknown_key', time, ctx);
+  if (!(await verifyEd25519(key.key, seal.signature, seal.signed))) return verdict('bad_signature', time, ctx);
+  const today = cstDate(time);
+  if (key.status === 'compromised') return verdict('key_compromised', time, ctx);
+  if (today > key.verifyUntil || today > seal.horizon) return verdict('expired', time, ctx, seal.serial);
+  return judgeLicence(seal.serial, today, time, ctx);
+}
+
+export interface LicenceDocumentVerdict extends Verdict {
+  /** The document's own signed claims, where its signature held under a trusted key. */
+  document: LicenceClaims | null;
+}
+
+/** Verifies a licence document (JWS) by the same policy as a seal. */
+export async function verifyLicenceDocument(jws: string, time: Date, ctx: TrustContext): Promise<LicenceDocumentVerdict> {
+  let kid: string;
+  try {
+    const header = peekHeader(jws, MAX_LICENCE_DOCUMENT_BYTES);
+    if (header.typ !== TYP.licence || header.alg !== 'EdDSA') return { ...verdict('malformed', time, ctx), document: null };
+    kid = header.kid;
+  } catch {
+    return { ...verdict('malformed', time, ctx), document: null };
+  }
+  const key = trustedKey(ctx, time, (keys) => keys.byKid.get(kid));
+  if (!key) return { ...verdict(key === null ? 'cannot_confirm' : 'unknown_key', time, ctx), document: null };
+  let document: LicenceClaims;
+  try {
+    document = parseLicenceClaims((await verifyJws(jws, key.key, TYP.licence, MAX_LICENCE_DOCUMENT_BYTES)).payload);
+  } catch (error) {
+    const code = error instanceof QdypError && error.code === 'ERR_ARTIFACT_SIGNATURE' ? 'bad_signature' : 'malformed';
+    return { ...verdict(code, time, ctx), document: null };
+  }
+  const today = cstDate(time);
+  const serial = document.status.status_list.idx;
+  if (key.status === 'compromised') return { ...verdict('key_compromised', time, ctx), document: null };
+  if (today > key.verifyUntil) return { ...verdict('expired', time, ctx, serial), document };
+  const result = judgeLicence(serial, today, time, ctx);
+  // A register entry for this serial under another number cannot be this document's licence.
+  if (result.licence && result.licence.number !== document.number) return { ...verdict('cannot_confirm', time, ctx), document };
+  return { ...result, document };
+}
+
+/** undefined: the key is not listed; null: there is no usable key list at all. */
+function trustedKey(ctx: TrustContext, time: Date, find: (keys: NonNullable<TrustContext['keyList']>) => TrustedKey | undefined): TrustedKey | null | undefined {
+  if (!ctx.keyList || time.getTime() >= ctx.keyList.exp * 1000) return null;
+  return find(ctx.keyList);
+}
+
+/** Status list, then register: the licence's current standing. */
+function judgeLicence(serial: number, today: CalendarDate, time: Date, ctx: TrustContext): Verdict {
+  const { statusList, register } = ctx;
+  if (!statusList || time.getTime() >= statusList.exp * 1000) return verdict('cannot_confirm', time, ctx);
+  const value = statusAt(statusList, serial);
+  if (value === null || value > 2) return verdict('cannot_confirm', time, ctx);
+  if (!register || time.getTime() >= register.exp * 1000 || !register.entries.has(serial)) return verdict('cannot_confirm', time, ctx);
+  const listed = STATUS_BY_VALUE[value];
+  if (listed) return verdict(listed, time, ctx, serial);
+  const entry = register.entries.get(serial)!;
+  if (today < entry.validFrom) return verdict('not_yet_valid', time, ctx, serial);
+  if (today > entry.validUntil) return verdict('expired', time, ctx, serial);
+  return verdict('authorized', time, ctx, serial);
+}
+
+function verdict(code: Outcome, time: Date, ctx: TrustContext, serial?: number): Verdict {
+  const usable = ctx.statusList && time.getTime() < ctx.statusList.exp * 1000 ? ctx.statusList : null;
+  const entry = serial !== undefined && SHOWS_LICENCE.has(code) && ctx.register && time.getTime() < ctx.register.exp * 1000 ? ctx.register.entries.get(serial) : undefined;
+  let licence: RegisterEntry | null = null;
+  if (entry) {
+    // The status list is the authority on status; the register carries the reason.
+    const value = usable ? statusAt(usable, serial!) : null;
+    licence = { ...entry, status: (value !== null && STATUS_BY_VALUE[value]) || (value === 0 ? 'valid' : entry.status) };
+  }
+  return {
+    code,
+    authorized: code === 'authorized',
+    licence,
+    statusAsOf: usable ? new Date(usable.iat * 1000).toISOString() : null,
+    checkedAt: time.toISOString(),
+  };
+}
