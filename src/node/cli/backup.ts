@@ -1,0 +1,55 @@
+// qdyp backup FILE · qdyp restore FILE [--force]: the database and the issuing keys (encrypted
+// with QDYP_BACKUP_PASSPHRASE) in one file. The root key is never backed up here.
+
+import fs from 'node:fs';
+import { BACKUP_PASSPHRASE_ENV, restoreBackup, writeBackup } from '../backup.ts';
+import { command, EXIT, flag, UsageError } from './command.ts';
+
+export const backup = command({
+  summary: 'Write the database and the issuing private keys (encrypted) to one file.',
+  usage: 'FILE',
+  help: `The issuing keys are encrypted with the passphrase in ${BACKUP_PASSPHRASE_ENV} (scrypt +
+AES-256-GCM); without it, backup refuses. The root key is never included: keep it on its
+offline media. An existing FILE is replaced atomically.`,
+  positionals: { min: 1, max: 1 },
+  async run(parsed, cli) {
+    const file = cli.resolve(parsed.positionals[0]!);
+    return cli.withRegistry(async (registry) => {
+      const now = cli.now();
+      const result = writeBackup(registry, file, cli.io.env[BACKUP_PASSPHRASE_ENV], now);
+      if (parsed.json) cli.json({ file, createdAt: now.toISOString(), keys: result.keys, bytes: result.bytes });
+      else cli.out(`Backed up ${registry.dbPath} and ${result.keys} issuing key(s) to ${file} (${result.bytes} bytes).`);
+      return EXIT.ok;
+    });
+  },
+});
+
+export const restore = command({
+  summary: 'Restore a registry (database and issuing keys) from a backup file, then publish.',
+  usage: 'FILE [--force]',
+  help: `Restores into the registry directory of --db. Refuses to replace an existing registry
+unless --force is given (stop qdyp serve first). Needs ${BACKUP_PASSPHRASE_ENV}.
+
+Options:
+  --force   replace the existing registry database`,
+  options: { force: { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+  async run(parsed, cli) {
+    const file = cli.resolve(parsed.positionals[0]!);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read the backup file ${file}`);
+    }
+    const now = cli.now();
+    const { registry, createdAt, keys } = await restoreBackup({ text, dbPath: cli.dbPath(), passphrase: cli.io.env[BACKUP_PASSPHRASE_ENV], force: flag(parsed, 'force'), now });
+    try {
+      if (parsed.json) cli.json({ db: registry.dbPath, backupCreatedAt: createdAt, keys });
+      else cli.out(`Restored ${registry.dbPath} from the backup of ${createdAt} (${keys} issuing key(s)).`);
+      return await cli.publishAfterChange(registry, now);
+    } finally {
+      registry.close();
+    }
+  },
+});

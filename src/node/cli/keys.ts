@@ -1,0 +1,89 @@
+// qdyp keys list|rotate|compromise: the issuing keys. Rotating and compromising re-sign the key
+// list, so they need the root key.
+
+import fs from 'node:fs';
+import { compromiseKey, licencesToReseal, rotateKey } from '../issuer.ts';
+import { issuingKeyFile, resolveRootKey } from '../key-files.ts';
+import { keyListExpiry } from '../publish.ts';
+import { readConfig } from '../registry/config.ts';
+import { registryPaths } from '../registry/db.ts';
+import { listKeys } from '../registry/keys.ts';
+import { command, EXIT, group, text, type Cli, type Parsed } from './command.ts';
+
+const ROOT_HELP = `  --root-key FILE   the root private key (default: QDYP_ROOT_KEY, else keys/root.jwk)
+  --reason TEXT     why, for the audit trail`;
+
+function rootKey(cli: Cli, parsed: Parsed) {
+  const file = text(parsed, 'root-key');
+  return resolveRootKey({ file: file === undefined ? undefined : cli.resolve(file), env: cli.io.env, defaultFile: registryPaths(cli.dbPath()).defaultRootKey });
+}
+
+const list = command({
+  summary: 'List the issuing keys with their status and windows, and the key list version.',
+  usage: '',
+  help: '',
+  async run(parsed, cli) {
+    return cli.withRegistry(async (registry) => {
+      const config = readConfig(registry.db);
+      const keys = listKeys(registry.db).map((k) => ({ ...k, privateKeyPresent: fs.existsSync(issuingKeyFile(registry.keysDir, k.kid)) }));
+      const reseal = licencesToReseal(registry).map((l) => l.number);
+      const expires = keyListExpiry(registry).toISOString();
+      if (parsed.json) {
+        cli.json({ keyListVersion: config.keyListVersion, keyListExpires: expires, rootKid: config.rootKid, keys, toReseal: reseal });
+        return EXIT.ok;
+      }
+      cli.out(`key list version ${config.keyListVersion}, expires ${expires}; root ${config.rootKid}`);
+      for (const k of keys) {
+        cli.out(`${k.kid}  ${k.sid}  ${k.status.padEnd(11)}  signs ${k.signFrom} to ${k.signUntil}  verifies until ${k.verifyUntil}${k.privateKeyPresent ? '' : '  (no private key here)'}`);
+      }
+      if (reseal.length) cli.out(`Licences to reseal (signed by a compromised key): ${reseal.join(' ')}`);
+      return EXIT.ok;
+    });
+  },
+});
+
+const rotate = command({
+  summary: 'Make a new active issuing key and retire the old one (it signs nothing new; its seals keep verifying).',
+  usage: '[--root-key FILE] [--reason TEXT]',
+  help: `Options:\n${ROOT_HELP}`,
+  options: { 'root-key': { type: 'string' }, reason: { type: 'string' } },
+  async run(parsed, cli) {
+    const root = rootKey(cli, parsed);
+    return cli.withRegistry(async (registry) => {
+      const ctx = cli.context(registry);
+      const result = await rotateKey(ctx, root, text(parsed, 'reason'));
+      if (parsed.json) cli.json({ active: result.active, retired: result.retired, keyListVersion: result.keyListVersion });
+      else cli.out(`New active key ${result.active.kid}; retired ${result.retired?.kid ?? '-'}; key list version ${result.keyListVersion}.`);
+      return cli.publishAfterChange(registry, ctx.now);
+    });
+  },
+});
+
+const compromise = command({
+  summary: 'Mark an issuing key compromised: its seals fail from now on. Lists the licences to reseal.',
+  usage: 'KID [--root-key FILE] [--reason TEXT]',
+  help: `KID is the key id or its 8-digit short id (qdyp keys list). If it is the active key, a new
+active key is made at the same time.
+
+Options:\n${ROOT_HELP}`,
+  options: { 'root-key': { type: 'string' }, reason: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(parsed, cli) {
+    const root = rootKey(cli, parsed);
+    return cli.withRegistry(async (registry) => {
+      const ctx = cli.context(registry);
+      const result = await compromiseKey(ctx, parsed.positionals[0]!, root, text(parsed, 'reason'));
+      const numbers = result.toReseal.map((l) => l.number);
+      if (parsed.json) {
+        cli.json({ compromised: result.compromised, active: result.active, keyListVersion: result.keyListVersion, toReseal: numbers });
+      } else {
+        cli.out(`Key ${result.compromised.kid} is marked compromised; key list version ${result.keyListVersion}.`);
+        if (result.active) cli.out(`New active key ${result.active.kid}.`);
+        cli.out(numbers.length ? `Reseal these licences (each needs new artwork):\n${numbers.map((n) => `  qdyp licence reseal ${n}`).join('\n')}` : 'No licences need resealing.');
+      }
+      return cli.publishAfterChange(registry, ctx.now);
+    });
+  },
+});
+
+export const keys = group({ summary: 'Issuing keys.', commands: { list, rotate, compromise } });

@@ -1,0 +1,247 @@
+// Licences: public details, status with reason and time, the seal and licence document as
+// signed, and the history of validity periods (the latest is current).
+
+import type { CalendarDate, LicenceStatus, RegisterEntry, Sector, Tier } from '../../core/index.ts';
+import { statement, type Db } from './db.ts';
+
+export interface LicenceRecord extends RegisterEntry {
+  serial: number;
+  /** The key that signed the seal (what `keys compromise` looks at). */
+  sealKid: string;
+  seal: string;
+  documentKid: string;
+  /** The licence document (JWS) the holder downloads. */
+  document: string;
+  issuedAt: string;
+  /** Bumped on every change: signing happens outside the transaction, so writes check it. */
+  revision: number;
+  batch: string | null;
+  ref: string | null;
+}
+
+export interface ValidityPeriod {
+  validFrom: CalendarDate;
+  validUntil: CalendarDate;
+  recordedAt: string;
+}
+
+interface LicenceRow {
+  serial: number;
+  number: string;
+  holder_uscc: string;
+  holder_name: string;
+  tier: Tier;
+  sector: Sector;
+  chain: string | null;
+  region: string | null;
+  products: string;
+  trademarks: string;
+  status: LicenceStatus;
+  status_reason: string | null;
+  status_changed_at: string;
+  seal_kid: string;
+  seal: string;
+  document_kid: string;
+  document: string;
+  issued_at: string;
+  revision: number;
+  batch: string | null;
+  ref: string | null;
+  valid_from: string;
+  valid_until: string;
+}
+
+const SELECT = `
+  SELECT l.*, h.name AS holder_name, p.valid_from, p.valid_until
+  FROM licences l
+  JOIN holders h ON h.uscc = l.holder_uscc
+  JOIN validity_periods p ON p.id = (SELECT max(id) FROM validity_periods WHERE serial = l.serial)`;
+
+function fromRow(row: LicenceRow): LicenceRecord {
+  return {
+    serial: row.serial,
+    number: row.number,
+    holder: { name: row.holder_name, uscc: row.holder_uscc },
+    tier: row.tier,
+    sector: row.sector,
+    chain: row.chain,
+    region: row.region,
+    products: JSON.parse(row.products) as string[],
+    trademarks: JSON.parse(row.trademarks) as string[],
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    status: row.status,
+    statusReason: row.status_reason,
+    statusChangedAt: row.status_changed_at,
+    sealKid: row.seal_kid,
+    seal: row.seal,
+    documentKid: row.document_kid,
+    document: row.document,
+    issuedAt: row.issued_at,
+    revision: row.revision,
+    batch: row.batch,
+    ref: row.ref,
+  };
+}
+
+/** The public part of a licence: what the register publishes. */
+export function registerEntry(licence: LicenceRecord): RegisterEntry {
+  return {
+    number: licence.number,
+    holder: { name: licence.holder.name, uscc: licence.holder.uscc },
+    tier: licence.tier,
+    sector: licence.sector,
+    chain: licence.chain,
+    region: licence.region,
+    products: [...licence.products],
+    trademarks: [...licence.trademarks],
+    validFrom: licence.validFrom,
+    validUntil: licence.validUntil,
+    status: licence.status,
+    statusReason: licence.statusReason,
+    statusChangedAt: licence.statusChangedAt,
+  };
+}
+
+export function getLicence(db: Db, number: string): LicenceRecord | undefined {
+  const row = statement(db, `${SELECT} WHERE l.number = ?`).get(number) as LicenceRow | undefined;
+  return row && fromRow(row);
+}
+
+export function getLicenceBySerial(db: Db, serial: number): LicenceRecord | undefined {
+  const row = statement(db, `${SELECT} WHERE l.serial = ?`).get(serial) as LicenceRow | undefined;
+  return row && fromRow(row);
+}
+
+export function findByReference(db: Db, batch: string, ref: string): LicenceRecord | undefined {
+  const row = statement(db, `${SELECT} WHERE l.batch = ? AND l.ref = ?`).get(batch, ref) as LicenceRow | undefined;
+  return row && fromRow(row);
+}
+
+export interface LicenceFilter {
+  holder?: string;
+  status?: LicenceStatus;
+  batch?: string;
+  /** Licences whose seal or document a key in this list signed. */
+  signedBy?: string[];
+}
+
+export function listLicences(db: Db, filter: LicenceFilter = {}): LicenceRecord[] {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.holder !== undefined) {
+    where.push('l.holder_uscc = ?');
+    params.push(filter.holder);
+  }
+  if (filter.status !== undefined) {
+    where.push('l.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.batch !== undefined) {
+    where.push('l.batch = ?');
+    params.push(filter.batch);
+  }
+  if (filter.signedBy !== undefined) {
+    const marks = filter.signedBy.map(() => '?').join(', ') || 'NULL';
+    where.push(`(l.seal_kid IN (${marks}) OR l.document_kid IN (${marks}))`);
+    params.push(...filter.signedBy, ...filter.signedBy);
+  }
+  const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY l.serial`;
+  return (statement(db, sql).all(...params) as LicenceRow[]).map(fromRow);
+}
+
+/** Every licence's status by serial, for the status list. */
+export function statusesBySerial(db: Db): { serial: number; status: LicenceStatus }[] {
+  return statement(db, 'SELECT serial, status FROM licences ORDER BY serial').all() as { serial: number; status: LicenceStatus }[];
+}
+
+export function nextSerial(db: Db): number {
+  return ((statement(db, 'SELECT max(serial) AS serial FROM licences').get() as { serial: number | null }).serial ?? 0) + 1;
+}
+
+/** The next sequence number within `year` (QDYP-YYYY-NNNNNN). */
+export function nextSequence(db: Db, year: string): number {
+  const row = statement(db, `SELECT max(number) AS number FROM licences WHERE number LIKE ?`).get(`QDYP-${year}-%`) as { number: string | null };
+  return row.number ? Number(row.number.slice(10)) + 1 : 1;
+}
+
+export function insertLicence(db: Db, licence: LicenceRecord, recordedAt: string): void {
+  statement(db, 
+    `INSERT INTO licences (serial, number, holder_uscc, tier, sector, chain, region, products, trademarks, status,
+       status_reason, status_changed_at, seal_kid, seal, document_kid, document, issued_at, revision, batch, ref)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    licence.serial,
+    licence.number,
+    licence.holder.uscc,
+    licence.tier,
+    licence.sector,
+    licence.chain,
+    licence.region,
+    JSON.stringify(licence.products),
+    JSON.stringify(licence.trademarks),
+    licence.status,
+    licence.statusReason,
+    licence.statusChangedAt,
+    licence.sealKid,
+    licence.seal,
+    licence.documentKid,
+    licence.document,
+    licence.issuedAt,
+    licence.revision,
+    licence.batch,
+    licence.ref,
+  );
+  insertPeriod(db, licence.serial, licence.validFrom, licence.validUntil, recordedAt);
+}
+
+/**
+ * Writes a changed licence if nobody changed it since `expectedRevision` was read. Returns
+ * false (writing nothing) otherwise. The validity period is recorded only when it changed.
+ */
+export function updateLicenceRow(db: Db, licence: LicenceRecord, expectedRevision: number, recordedAt: string): boolean {
+  const before = getLicenceBySerial(db, licence.serial);
+  const result = db
+    .prepare(
+      `UPDATE licences SET tier = ?, sector = ?, chain = ?, region = ?, products = ?, trademarks = ?, status = ?,
+         status_reason = ?, status_changed_at = ?, seal_kid = ?, seal = ?, document_kid = ?, document = ?,
+         revision = revision + 1
+       WHERE serial = ? AND revision = ?`,
+    )
+    .run(
+      licence.tier,
+      licence.sector,
+      licence.chain,
+      licence.region,
+      JSON.stringify(licence.products),
+      JSON.stringify(licence.trademarks),
+      licence.status,
+      licence.statusReason,
+      licence.statusChangedAt,
+      licence.sealKid,
+      licence.seal,
+      licence.documentKid,
+      licence.document,
+      licence.serial,
+      expectedRevision,
+    );
+  if (result.changes !== 1) return false;
+  if (before && (before.validFrom !== licence.validFrom || before.validUntil !== licence.validUntil)) {
+    insertPeriod(db, licence.serial, licence.validFrom, licence.validUntil, recordedAt);
+  }
+  return true;
+}
+
+function insertPeriod(db: Db, serial: number, validFrom: string, validUntil: string, recordedAt: string): void {
+  statement(db, 'INSERT INTO validity_periods (serial, valid_from, valid_until, recorded_at) VALUES (?, ?, ?, ?)').run(serial, validFrom, validUntil, recordedAt);
+}
+
+export function listPeriods(db: Db, serial: number): ValidityPeriod[] {
+  return (
+    statement(db, 'SELECT valid_from, valid_until, recorded_at FROM validity_periods WHERE serial = ? ORDER BY id').all(serial) as {
+      valid_from: string;
+      valid_until: string;
+      recorded_at: string;
+    }[]
+  ).map((r) => ({ validFrom: r.valid_from, validUntil: r.valid_until, recordedAt: r.recorded_at }));
+}

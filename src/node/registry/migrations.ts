@@ -1,0 +1,129 @@
+// Numbered schema migrations, applied in order, each in its own transaction and recorded in
+// schema_migrations. Never edit a released migration: add the next one.
+
+import type { Db } from './db.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'registry',
+    sql: `
+      CREATE TABLE config (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE keys (
+        kid               TEXT PRIMARY KEY,
+        sid               TEXT NOT NULL UNIQUE,
+        public_jwk        TEXT NOT NULL,
+        status            TEXT NOT NULL CHECK (status IN ('active', 'retired', 'compromised')),
+        sign_from         TEXT NOT NULL,
+        sign_until        TEXT NOT NULL,
+        verify_until      TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        status_changed_at TEXT NOT NULL
+      ) STRICT;
+      -- Exactly one key signs new things at a time.
+      CREATE UNIQUE INDEX keys_one_active ON keys (status) WHERE status = 'active';
+
+      CREATE TABLE holders (
+        uscc       TEXT PRIMARY KEY CHECK (length(uscc) = 18),
+        name       TEXT NOT NULL,
+        address    TEXT,
+        region     TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE licences (
+        serial            INTEGER PRIMARY KEY CHECK (serial >= 1),
+        number            TEXT NOT NULL UNIQUE,
+        holder_uscc       TEXT NOT NULL REFERENCES holders (uscc),
+        tier              TEXT NOT NULL CHECK (tier IN ('product', 'enterprise', 'industry', 'region')),
+        sector            TEXT NOT NULL CHECK (sector IN ('manufacturing', 'agriculture', 'services', 'marine')),
+        chain             TEXT,
+        region            TEXT,
+        products          TEXT NOT NULL,
+        trademarks        TEXT NOT NULL,
+        status            TEXT NOT NULL CHECK (status IN ('valid', 'suspended', 'revoked')),
+        status_reason     TEXT,
+        status_changed_at TEXT NOT NULL,
+        seal_kid          TEXT NOT NULL REFERENCES keys (kid),
+        seal              TEXT NOT NULL UNIQUE,
+        document_kid      TEXT NOT NULL REFERENCES keys (kid),
+        document          TEXT NOT NULL,
+        issued_at         TEXT NOT NULL,
+        revision          INTEGER NOT NULL DEFAULT 1,
+        batch             TEXT,
+        ref               TEXT,
+        CHECK ((batch IS NULL) = (ref IS NULL))
+      ) STRICT;
+      -- A selection batch import is idempotent by (batch, ref).
+      CREATE UNIQUE INDEX licences_batch_ref ON licences (batch, ref);
+      CREATE INDEX licences_holder ON licences (holder_uscc);
+
+      -- Every validity period a licence has had; the one with the highest id is current.
+      CREATE TABLE validity_periods (
+        id          INTEGER PRIMARY KEY,
+        serial      INTEGER NOT NULL REFERENCES licences (serial),
+        valid_from  TEXT NOT NULL,
+        valid_until TEXT NOT NULL CHECK (valid_until >= valid_from),
+        recorded_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX validity_periods_serial ON validity_periods (serial, id);
+
+      CREATE TABLE audit_events (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        reason  TEXT,
+        before  TEXT,
+        after   TEXT
+      ) STRICT;
+      CREATE INDEX audit_events_subject ON audit_events (subject, id);
+      CREATE INDEX audit_events_at ON audit_events (at);
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function schemaVersion(db: Db): number {
+  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+  if (!exists) return 0;
+  const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+/** Brings the schema up to date. Returns the versions applied. */
+export function migrate(db: Db, now: Date): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const current = schemaVersion(db);
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now.toISOString());
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,88 @@
+// Helpers for the registry and CLI tests: temp registries, in-process runs of `qdyp`, and a
+// dump of every table to prove a refused command changed nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll } from 'vitest';
+import { main } from '../../src/node/cli/main.ts';
+import { initRegistry, type IssuerContext } from '../../src/node/issuer.ts';
+
+export const NOW = '2026-11-27T04:00:00Z'; // 12:00 in Beijing
+export const ORIGIN = 'https://v.qdyp.cn';
+/** Real, valid 统一社会信用代码 check characters (GB 32100-2015). */
+export const USCC = {
+  a: '91370200163562681G',
+  b: '91330100716105852F',
+  c: '9144030071526726XG',
+} as const;
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'qdyp-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json<T = any>(): T;
+}
+
+/** Runs `qdyp ARGV` in-process with a fixed clock and a clean environment. */
+export async function qdyp(argv: string[], env: Record<string, string | undefined> = {}, cwd = os.tmpdir()): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: { QDYP_NOW: NOW, QDYP_ACTOR: 'test-officer', ...env },
+    cwd,
+  });
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+}
+
+/** A fresh registry made through the CLI; returns a runner bound to its --db. */
+export async function cliRegistry(): Promise<{ dir: string; db: string; run: (argv: string[], env?: Record<string, string | undefined>) => Promise<Run> }> {
+  const dir = tempDir();
+  const db = path.join(dir, 'qdyp.sqlite');
+  const init = await qdyp(['--db', db, 'init', '--origin', ORIGIN]);
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+  return { dir, db, run: (argv, env) => qdyp([...argv, '--db', db], env) };
+}
+
+/** A fresh registry opened through the issuer API. */
+export async function apiRegistry(now = new Date(NOW)): Promise<IssuerContext & { dir: string }> {
+  const dir = tempDir();
+  const { registry } = await initRegistry({ dbPath: path.join(dir, 'qdyp.sqlite'), origin: ORIGIN, now, actor: 'test-officer' });
+  return { registry, now, actor: 'test-officer', dir };
+}
+
+/** Every table's schema and rows, in a stable order. */
+export function dumpTables(dbFile: string): Record<string, unknown> {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const out: Record<string, unknown> = {};
+    const tables = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string; sql: string }[];
+    for (const { name, sql } of tables) {
+      out[name] = { sql, rows: db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() };
+    }
+    out['(schema)'] = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all();
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** The seal URL of a licence, through the CLI. */
+export async function sealUrlOf(run: (argv: string[]) => Promise<Run>, number: string): Promise<string> {
+  const shown = await run(['licence', 'show', number, '--json']);
+  if (shown.code !== 0) throw new Error(shown.stderr);
+  return shown.json().sealUrl as string;
+}
