@@ -1,10 +1,22 @@
 // Two projects: the Node suite, and the runtime-neutral core suite again inside workerd, so
-// the core is proven to run in both runtimes in one `npm test`.
+// the core is proven to run in both runtimes in one `npm test`. The workerd project also runs
+// the real Worker entry, pinned to a root key made here for this run: its public half is the
+// QDYP_ROOT_JWK binding, its private half reaches the tests through `provide`.
+import { generateKeyPairSync } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { loadVectors } from './test/support/vectors.ts';
+import type { WorkerTestRoot } from './test/worker/env.d.ts';
 
 const vectors = loadVectors();
+
+const { privateKey } = generateKeyPairSync('ed25519');
+const { x, d } = privateKey.export({ format: 'jwk' });
+const workerRoot: WorkerTestRoot = { kty: 'OKP', crv: 'Ed25519', x: x!, d: d! };
+const workerBindings = {
+  QDYP_ROOT_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x }),
+  QDYP_VERIFY_ORIGIN: 'https://verify.example.cn',
+};
 
 export default defineConfig({
   test: {
@@ -20,11 +32,11 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: workerBindings } })],
         test: {
           name: 'workerd',
           include: ['test/core/**/*.test.ts', 'test/worker/**/*.test.ts'],
-          provide: { vectors },
+          provide: { vectors, workerRoot },
           testTimeout: 60_000,
         },
       },

@@ -1,0 +1,100 @@
+// The verifier: one Hono app, the same on Workers and on Node. It never calls the office and
+// holds no private key; it verifies published artifacts against the pinned root and judges
+// each seal with src/core's verifySeal. Routes: DESIGN §5.
+
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { STATUS_TTL_S, type PublicJwk } from '../core/index.ts';
+import type { ArtifactSource } from './artifact-source.ts';
+import { json, noticePage, preflight } from './respond.tsx';
+import { verifyApi } from './routes/api.ts';
+import { health, jwks, publishedArtifact } from './routes/artifacts.ts';
+import { scanPage } from './routes/scan.ts';
+import { DEFAULT_TTL_MS, TrustCache } from './trust-cache.ts';
+import { VerdictCache } from './verdict-cache.ts';
+import { pageContext, wantsJson, type Verifier } from './verifier.ts';
+
+/** Another app served under a path prefix of the same server (the portal, the console). */
+export interface Mount {
+  path: string;
+  app: Hono;
+}
+
+export interface VerifierDeps {
+  source: ArtifactSource;
+  /** The pinned root public key (QDYP_ROOT_JWK); null or invalid: every verdict is cannot_confirm. */
+  root: PublicJwk | null;
+  /** Defaults to the real time; tests pass their own. */
+  clock?: () => Date;
+  /** How long artifacts are cached in memory: at most the status list's TTL (60 s). */
+  ttlMs?: number;
+  /** The official verify origin the page tells shoppers to check; unset: the request's own. */
+  verifyOrigin?: string | null;
+  log?: (line: string) => void;
+  /** Apps mounted beside the verifier, e.g. `{ path: '/portal', app }`. */
+  mounts?: Mount[];
+}
+
+const KNOWN_PATHS = ['/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
+const ALLOW = 'GET, HEAD';
+
+export function createApp(deps: VerifierDeps): Hono {
+  const ttlMs = deps.ttlMs ?? DEFAULT_TTL_MS;
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0 || ttlMs > STATUS_TTL_S * 1000) {
+    throw new Error(`the verifier's cache TTL must be between 0 and ${STATUS_TTL_S * 1000} ms`);
+  }
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? ((line: string) => console.log(`qdyp verifier: ${line}`));
+  const v: Verifier = {
+    trust: new TrustCache({ source: deps.source, root: deps.root, ttlMs, clock, log }),
+    verdicts: new VerdictCache(),
+    clock,
+    ttlMs,
+    officialHost: deps.verifyOrigin ? officialHost(deps.verifyOrigin) : null,
+    log,
+  };
+
+  const app = new Hono();
+  for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);
+
+  app.get('/v/*', scanPage(v));
+  app.get('/V/*', scanPage(v));
+  app.get('/api/v1/verify', verifyApi(v));
+  app.get('/api/v1/key-list', publishedArtifact(v, 'key-list'));
+  app.get('/api/v1/status-list', publishedArtifact(v, 'status-list'));
+  app.get('/api/v1/bundle', publishedArtifact(v, 'bundle'));
+  app.get('/.well-known/jwks.json', jwks(v));
+  app.get('/healthz', health(v));
+  // Public data: any site or app may call the API (the headers are set in respond.tsx).
+  for (const path of ['/api/*', '/.well-known/*']) app.options(path, (c) => preflight(c.req.header('access-control-request-headers')));
+  for (const path of KNOWN_PATHS) app.all(path, methodNotAllowed(v));
+
+  app.notFound((c) => (wantsJson(c) ? json(404, { error: 'not_found', message: 'No such resource' }) : noticePage(pageContext(c, v), 'notFound')));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      return wantsJson(c) ? json(400, { error: 'bad_request', message: 'The request could not be understood' }) : noticePage(pageContext(c, v), 'badRequest');
+    }
+    // Logged by kind only: messages may carry request data, and seals are not logged.
+    log(`unexpected ${error instanceof Error ? error.name : 'error'} on ${c.req.method} ${c.req.routePath}`);
+    return wantsJson(c) ? json(500, { error: 'internal', message: 'Something went wrong' }) : noticePage(pageContext(c, v), 'error');
+  });
+  return app;
+}
+
+function methodNotAllowed(v: Verifier) {
+  return function methodNotAllowed(c: Context): Response | Promise<Response> {
+    const headers = { allow: ALLOW };
+    return wantsJson(c) ? json(405, { error: 'method_not_allowed', message: `Use ${ALLOW}` }, headers) : noticePage(pageContext(c, v), 'methodNotAllowed', headers);
+  };
+}
+
+function officialHost(origin: string): string {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new Error('the official verify origin must be a URL such as https://verify.example.cn');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('the official verify origin must be http(s)');
+  return url.host;
+}

@@ -1,0 +1,105 @@
+// The scan page's own words (outcome texts, tiers and sectors come from src/core/messages).
+
+import type { Locale } from '../core/index.ts';
+
+export interface PageMessages {
+  programme: string;
+  service: string;
+  /** The switch link's label, in the other language. */
+  otherLanguage: string;
+  holder: string;
+  uscc: string;
+  products: string;
+  trademarks: string;
+  tier: string;
+  sector: string;
+  region: string;
+  number: string;
+  validity: string;
+  status: string;
+  statusReason: string;
+  statusChangedAt: string;
+  detailsHeading: string;
+  adviceHeading: string;
+  hotline: string;
+  statusAsOf: string;
+  noStatus: string;
+  checkedAt: string;
+  officialSite: string;
+  officialSiteAdvice: string;
+  footer: string;
+  beijingTime: string;
+  notices: Record<NoticeKind, { title: string; body: string }>;
+}
+
+export type NoticeKind = 'badRequest' | 'notFound' | 'methodNotAllowed' | 'error';
+
+const zhCN: PageMessages = {
+  programme: '青岛优品',
+  service: '授权标识查验',
+  otherLanguage: 'English',
+  holder: '持有人',
+  uscc: '统一社会信用代码',
+  products: '授权产品',
+  trademarks: '商标',
+  tier: '品牌类别',
+  sector: '行业',
+  region: '地区',
+  number: '许可编号',
+  validity: '有效期',
+  status: '许可状态',
+  statusReason: '原因',
+  statusChangedAt: '变更时间',
+  detailsHeading: '授权详情',
+  adviceHeading: '怎么办',
+  hotline: '消费者投诉举报热线',
+  statusAsOf: '状态数据更新于',
+  noStatus: '暂无可用的状态数据',
+  checkedAt: '查验时间',
+  officialSite: '官方查验网址',
+  officialSiteAdvice: '请确认浏览器地址栏显示的正是这个网址；其他网址显示的结果不可信。',
+  footer: '青岛优品工程办公室 · 本页不使用 Cookie，不跟踪访问者',
+  beijingTime: '北京时间',
+  notices: {
+    badRequest: { title: '无法识别的链接', body: '这不是青岛优品二维码的查验链接。请用手机相机或微信直接扫描包装上的二维码。' },
+    notFound: { title: '页面不存在', body: '请用手机相机或微信直接扫描包装上的青岛优品二维码。' },
+    methodNotAllowed: { title: '不支持的请求方式', body: '此地址只能直接打开查看。' },
+    error: { title: '暂时无法处理', body: '请稍后再试。如有疑问，请拨打 12315 消费者投诉举报热线。' },
+  },
+};
+
+const en: PageMessages = {
+  programme: 'Qingdao Premium Products',
+  service: 'Mark check',
+  otherLanguage: '中文',
+  holder: 'Holder',
+  uscc: 'Unified social credit code',
+  products: 'Products covered',
+  trademarks: 'Trademarks',
+  tier: 'Brand tier',
+  sector: 'Sector',
+  region: 'Region',
+  number: 'Licence number',
+  validity: 'Valid',
+  status: 'Licence status',
+  statusReason: 'Reason',
+  statusChangedAt: 'Changed',
+  detailsHeading: 'What the licence covers',
+  adviceHeading: 'What to do',
+  hotline: 'consumer complaints hotline',
+  statusAsOf: 'Status as of',
+  noStatus: 'No current status data',
+  checkedAt: 'Checked',
+  officialSite: 'Official verification site',
+  officialSiteAdvice: 'Make sure your address bar shows exactly this site; results shown anywhere else cannot be trusted.',
+  footer: 'Qingdao Premium Products office · no cookies, no tracking',
+  beijingTime: 'Beijing time',
+  notices: {
+    badRequest: { title: 'Not a verification link', body: 'This is not a Qingdao Premium Products verification link. Scan the QR code on the pack with your camera or WeChat.' },
+    notFound: { title: 'Page not found', body: 'Scan the Qingdao Premium Products QR code on the pack with your camera or WeChat.' },
+    methodNotAllowed: { title: 'Method not allowed', body: 'This address can only be opened, not sent to.' },
+    error: { title: 'Something went wrong', body: 'Please try again later. If in doubt, call the 12315 consumer complaints hotline.' },
+  },
+};
+
+export const PAGE_MESSAGES: Record<Locale, PageMessages> = { 'zh-CN': zhCN, en };

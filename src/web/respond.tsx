@@ -1,0 +1,86 @@
+// Every response the verifier sends is made here, so each carries the same security and cache
+// headers: a strict CSP (only our hashed stylesheet; no script at all), nosniff, no referrer,
+// no cookies, and caching that can never hide a revocation. Responses are built directly from
+// constant plain-object headers: on Node that keeps @hono/node-server on its fast path.
+
+import type { Locale, Verdict } from '../core/index.ts';
+import type { NoticeKind } from './messages.ts';
+import { NoticePage } from './views/notice.tsx';
+import { styleHashSource } from './views/style.ts';
+import { VerdictPage } from './views/verdict.tsx';
+
+const COMMON = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/** Verdicts change the moment a new status list is published: always ask again. */
+const NO_CACHE = 'no-cache';
+
+/** Public data: any site or app may read it (no credentials are involved anywhere). */
+const DATA_HEADERS = {
+  ...COMMON,
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'access-control-allow-origin': '*',
+};
+
+const JSON_HEADERS = { ...DATA_HEADERS, 'content-type': 'application/json', 'cache-control': NO_CACHE };
+
+let pageHeaders: Promise<Record<string, string>> | undefined;
+
+function htmlHeaders(): Promise<Record<string, string>> {
+  pageHeaders ??= styleHashSource().then((style) => ({
+    ...COMMON,
+    'content-type': 'text/html; charset=UTF-8',
+    'content-security-policy': `default-src 'none'; style-src ${style}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'cache-control': NO_CACHE,
+    vary: 'Accept-Language',
+  }));
+  return pageHeaders;
+}
+
+export interface PageContext {
+  locale: Locale;
+  officialHost: string;
+}
+
+async function html(status: number, page: { toString(): string | Promise<string> }, extra?: Record<string, string>): Promise<Response> {
+  const [headers, body] = await Promise.all([htmlHeaders(), page.toString()]);
+  return new Response(body, { status, headers: extra ? { ...headers, ...extra } : headers });
+}
+
+export function verdictPage(page: PageContext, verdict: Verdict): Promise<Response> {
+  return html(200, <VerdictPage verdict={verdict} {...page} />);
+}
+
+export const NOTICE_STATUS: Record<NoticeKind, 400 | 404 | 405 | 500> = { badRequest: 400, notFound: 404, methodNotAllowed: 405, error: 500 };
+
+export function noticePage(page: PageContext, kind: NoticeKind, extra?: Record<string, string>): Promise<Response> {
+  return html(NOTICE_STATUS[kind], <NoticePage kind={kind} {...page} />, extra);
+}
+
+export function json(status: 200 | 400 | 404 | 405 | 500 | 503, body: unknown, extra?: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), { status, headers: extra ? { ...JSON_HEADERS, ...extra } : JSON_HEADERS });
+}
+
+/** A published artifact passed on as text; clients may keep it for `maxAgeS` (≤ the status TTL). */
+export function artifactText(text: string, contentType: string, maxAgeS: number): Response {
+  return new Response(text, { status: 200, headers: { ...DATA_HEADERS, 'content-type': contentType, 'cache-control': `public, max-age=${maxAgeS}` } });
+}
+
+const TEXT_HEADERS = { ...COMMON, 'content-type': 'text/plain; charset=UTF-8', 'cache-control': 'no-store' };
+
+export function plainText(status: 200 | 503, text: string): Response {
+  return new Response(text, { status, headers: TEXT_HEADERS });
+}
+
+/** CORS preflight for the public data paths: GET and HEAD only, any request headers. */
+export function preflight(requestedHeaders: string | undefined): Response {
+  const headers: Record<string, string> = {
+    ...DATA_HEADERS,
+    'access-control-allow-methods': 'GET, HEAD',
+    'access-control-max-age': '86400',
+  };
+  if (requestedHeaders) headers['access-control-allow-headers'] = requestedHeaders;
+  return new Response(null, { status: 204, headers });
+}

@@ -1,0 +1,22 @@
+// The page for requests that get no verdict (400, 404, 405, 500): same look, plain words,
+// nothing echoed from the request.
+
+import type { Locale } from '../../core/index.ts';
+import { PAGE_MESSAGES, type NoticeKind } from '../messages.ts';
+import { stateIcon } from './icons.ts';
+import { Layout } from './layout.tsx';
+
+export function NoticePage({ kind, locale, officialHost }: { kind: NoticeKind; locale: Locale; officialHost: string }) {
+  const notice = PAGE_MESSAGES[locale].notices[kind];
+  return (
+    <Layout locale={locale} title={notice.title} officialHost={officialHost}>
+      <section class="verdict unknown" data-notice={kind}>
+        {stateIcon('unknown')}
+        <div>
+          <h1>{notice.title}</h1>
+          <p>{notice.body}</p>
+        </div>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,104 @@
+// The verdict page: the state first and large, then what to do (the advice asks shoppers to
+// compare the product with the list that follows), what the licence covers (only where the core
+// allows holder data), and when the status data is from.
+
+import { MESSAGES, REGIONS, type Locale, type Outcome, type RegisterEntry, type Verdict } from '../../core/index.ts';
+import { PAGE_MESSAGES } from '../messages.ts';
+import { formatDate, formatInstant } from './format.ts';
+import { stateIcon, type State } from './icons.ts';
+import { Layout } from './layout.tsx';
+
+const STATE: Record<Outcome, State> = {
+  authorized: 'authorized',
+  suspended: 'suspended',
+  revoked: 'revoked',
+  expired: 'expired',
+  not_yet_valid: 'pending',
+  cannot_confirm: 'unknown',
+  unknown_key: 'invalid',
+  key_compromised: 'invalid',
+  bad_signature: 'invalid',
+  malformed: 'invalid',
+};
+
+export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdict; locale: Locale; officialHost: string }) {
+  const text = MESSAGES[locale].outcomes[verdict.code];
+  const t = PAGE_MESSAGES[locale];
+  const state = STATE[verdict.code];
+  return (
+    <Layout locale={locale} title={text.title} officialHost={officialHost}>
+      <section class={`verdict ${state}`} data-outcome={verdict.code}>
+        {stateIcon(state)}
+        <div>
+          <h1>{text.title}</h1>
+          <p>{text.summary}</p>
+        </div>
+      </section>
+      <section class="card">
+        <h2>{t.adviceHeading}</h2>
+        <p>{text.advice}</p>
+        <p class="hotline">
+          <a href="tel:12315">12315</a> {t.hotline}
+        </p>
+      </section>
+      {verdict.licence && <Licence licence={verdict.licence} locale={locale} />}
+      <p class="meta">
+        {verdict.statusAsOf ? `${t.statusAsOf} ${formatInstant(verdict.statusAsOf, locale)}` : t.noStatus}
+        <br />
+        {`${t.checkedAt} ${formatInstant(verdict.checkedAt, locale)}`}
+      </p>
+    </Layout>
+  );
+}
+
+function Licence({ licence, locale }: { licence: RegisterEntry; locale: Locale }) {
+  const t = PAGE_MESSAGES[locale];
+  const m = MESSAGES[locale];
+  const region = licence.region ? (REGIONS[licence.region]?.[locale === 'en' ? 'en' : 'zh'] ?? licence.region) : null;
+  return (
+    <section class="card">
+      <h2>{t.detailsHeading}</h2>
+      <dl>
+        <div class="holder">
+          <dt>{t.holder}</dt>
+          <dd>{licence.holder.name}</dd>
+        </div>
+        {licence.status !== 'valid' && <Row label={t.status} value={m.statuses[licence.status]} />}
+        {licence.status !== 'valid' && licence.statusReason && <Row label={t.statusReason} value={licence.statusReason} />}
+        {licence.status !== 'valid' && <Row label={t.statusChangedAt} value={formatInstant(licence.statusChangedAt, locale)} />}
+        <Row label={t.products} values={licence.products} />
+        <Row label={t.trademarks} values={licence.trademarks} />
+        <Row label={t.tier} value={m.tiers[licence.tier]} />
+        <Row label={t.sector} value={licence.chain ? `${m.sectors[licence.sector]} · ${licence.chain}` : m.sectors[licence.sector]} />
+        {region && <Row label={t.region} value={region} />}
+        <Row label={t.number} value={licence.number} />
+        <Row label={t.validity} value={`${formatDate(licence.validFrom, locale)} – ${formatDate(licence.validUntil, locale)}`} />
+        <Row label={t.uscc} value={licence.holder.uscc} />
+      </dl>
+    </section>
+  );
+}
+
+function Row({ label, value, values }: { label: string; value?: string; values?: string[] }) {
+  if (values && values.length === 0) return null;
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        {values ? (
+          values.length === 1 ? (
+            values[0]
+          ) : (
+            <ul>
+              {values.map((v) => (
+                <li>{v}</li>
+              ))}
+            </ul>
+          )
+        ) : (
+          value
+        )}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+// The scan page in a real browser: headless Chromium at a 360×740 phone viewport, JavaScript
+// off, served by the Node entry from an edge directory. Screenshots go to test/artifacts/.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGES, type Locale } from '../../src/core/index.ts';
+import { startServer, type RunningServer } from '../../src/node/server.ts';
+import { writeEdgeDir } from '../web/edge-dir.ts';
+import { edgeWithEveryOutcome, T0, type Edge } from '../web/fixtures.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+// CJK glyphs for the screenshots come from the npm font package, so the test needs no system
+// CJK fonts; shoppers' phones bring their own.
+const CJK_FONTS = fileURLToPath(new URL('../../node_modules/@expo-google-fonts/noto-sans-sc/', import.meta.url));
+
+let edge: Edge;
+let edgeDir: string;
+let fontsDir: string;
+let server: RunningServer;
+let browser: Browser;
+/** Phones set to Chinese and to English (Accept-Language follows the locale). */
+const phones: Partial<Record<Locale, BrowserContext>> = {};
+
+beforeAll(async () => {
+  edge = await edgeWithEveryOutcome();
+  edgeDir = await writeEdgeDir(edge.artifacts);
+  server = await startServer({ port: 0, edgeDir, rootJwk: edge.rootJwk, clock: () => T0, verifyOrigin: 'https://verify.example.cn', log: () => {} });
+  fontsDir = await mkdtemp(join(tmpdir(), 'qdyp-fonts-'));
+  const fontsConf = join(fontsDir, 'fonts.conf');
+  await writeFile(
+    fontsConf,
+    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${CJK_FONTS}400Regular</dir><dir>${CJK_FONTS}700Bold</dir><cachedir>${join(fontsDir, 'cache')}</cachedir></fontconfig>`,
+  );
+  // Playwright gives every launch a fresh temporary user-data dir: no state from earlier runs.
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    env: { ...process.env, FONTCONFIG_FILE: fontsConf },
+  });
+  for (const locale of ['zh-CN', 'en-US']) {
+    phones[locale === 'zh-CN' ? 'zh-CN' : 'en'] = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      javaScriptEnabled: false,
+      locale,
+    });
+  }
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(fontsDir, { recursive: true, force: true });
+  await rm(edgeDir, { recursive: true, force: true });
+});
+
+/** Opens a URL in a fresh tab and records every request and console complaint it causes. */
+async function open(url: string, phone: Locale = 'zh-CN'): Promise<{ page: Page; requests: string[]; console: string[] }> {
+  const page = await phones[phone]!.newPage();
+  const requests: string[] = [];
+  const console: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
+  const response = await page.goto(url, { waitUntil: 'load' });
+  expect(response?.status()).toBe(200);
+  return { page, requests, console };
+}
+
+const CASES = [
+  { outcome: 'authorized', name: 'authorized', holder: true, colour: 'rgb(18, 114, 58)' },
+  { outcome: 'suspended', name: 'suspended', holder: true, colour: 'rgb(166, 79, 0)' },
+  { outcome: 'revoked', name: 'revoked', holder: true, colour: 'rgb(179, 38, 30)' },
+  { outcome: 'bad_signature', name: 'forged', holder: false, colour: 'rgb(31, 31, 31)' },
+  // Beyond the four the issue names: the other states must look different too.
+  { outcome: 'expired', name: 'expired', holder: true, colour: 'rgb(95, 99, 104)' },
+  { outcome: 'not_yet_valid', name: 'not-yet-valid', holder: true, colour: 'rgb(42, 93, 159)' },
+  { outcome: 'cannot_confirm', name: 'cannot-confirm', holder: false, colour: 'rgb(255, 255, 255)' },
+] as const;
+
+describe('the verdict page in Chromium at 360×740, JavaScript off', () => {
+  for (const { outcome, name, holder, colour } of CASES) {
+    for (const locale of ['zh-CN', 'en'] as Locale[]) {
+      it(`${name} (${locale})`, async () => {
+        const url = `${server.url}/V/${edge.seals[outcome]}${locale === 'en' ? '?lang=en' : ''}`;
+        const { page, requests, console } = await open(url);
+        try {
+          const text = MESSAGES[locale].outcomes[outcome];
+          expect(await page.locator('h1').innerText()).toBe(text.title);
+          const body = await page.locator('body').innerText();
+          expect(body).toContain(text.summary);
+          expect(body).toContain(text.advice);
+          expect(body).toContain('verify.example.cn');
+          expect(body.includes('青岛海滨食品有限公司')).toBe(holder);
+          if (holder) expect(body).toContain('QDYP-2026-00000');
+          // The stylesheet applied under the CSP (its hash matched): the state has its colour.
+          expect(await page.locator('section.verdict').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe(colour);
+          // The page itself and nothing else: no fonts, scripts, images or favicon fetches.
+          expect(requests).toEqual([url]);
+          expect(console).toEqual([]);
+          await page.screenshot({ path: join(ARTIFACTS, `verdict-${name}-${locale}.png`), fullPage: true });
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  }
+
+  it('follows Accept-Language, and the switch link changes language', async () => {
+    const { page } = await open(`${server.url}/V/${edge.seals.authorized}`, 'en');
+    try {
+      expect(await page.locator('h1').innerText()).toBe('Authorized');
+      await page.getByRole('link', { name: '中文' }).click();
+      await page.waitForURL(/\?lang=zh$/);
+      expect(await page.locator('h1').innerText()).toBe('正品授权');
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the 400 page for a link that cannot be a seal looks the same', async () => {
+    const page = await phones['zh-CN']!.newPage();
+    try {
+      const response = await page.goto(`${server.url}/V/NOT-A-SEAL`);
+      expect(response?.status()).toBe(400);
+      expect(await page.locator('h1').innerText()).toBe('无法识别的链接');
+      await page.screenshot({ path: join(ARTIFACTS, 'notice-bad-request-zh-CN.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+});

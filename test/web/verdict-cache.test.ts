@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTrustContext, type TrustContext } from '../../src/core/index.ts';
+import { VerdictCache } from '../../src/web/verdict-cache.ts';
+import { artifactsOf, edgeWithEveryOutcome, T0, type Edge } from './fixtures.ts';
+
+let edge: Edge;
+
+async function contextAt(time: Date): Promise<TrustContext> {
+  const a = await artifactsOf(edge.p, { time });
+  return buildTrustContext({ keyList: a['key-list'], statusList: a['status-list'], register: a.register }, { root: edge.p.root });
+}
+
+beforeAll(async () => {
+  edge = await edgeWithEveryOutcome();
+});
+
+describe('VerdictCache', () => {
+  it('answers a repeated seal from memory, in any letter case, with its own checkedAt', async () => {
+    const cache = new VerdictCache();
+    const ctx = await contextAt(T0);
+    const first = await cache.verify(edge.seals.authorized, T0, ctx);
+    expect(first.code).toBe('authorized');
+    // Were it verified again, this context could no longer find the key.
+    ctx.keyList!.bySid.clear();
+    const later = new Date(T0.getTime() + 1000);
+    const again = await cache.verify(edge.seals.authorized.toLowerCase(), later, ctx);
+    expect(again).toEqual({ ...first, checkedAt: later.toISOString() });
+    expect((await cache.verify(edge.seals.revoked, later, ctx)).code).toBe('unknown_key');
+  });
+
+  it('starts afresh for a new trust context', async () => {
+    const cache = new VerdictCache();
+    const ctx = await contextAt(T0);
+    expect((await cache.verify(edge.seals.authorized, T0, ctx)).code).toBe('authorized');
+    const next = await contextAt(T0);
+    next.keyList!.bySid.clear();
+    expect((await cache.verify(edge.seals.authorized, T0, next)).code).toBe('unknown_key');
+  });
+
+  it('starts afresh at midnight in Beijing, when a licence can expire', async () => {
+    // Serial 1 is valid until 2028-12-31: through 15:59:59 UTC that day.
+    const cache = new VerdictCache();
+    const ctx = await contextAt(new Date('2028-12-30T00:00:00Z'));
+    expect((await cache.verify(edge.seals.authorized, new Date('2028-12-31T15:59:59Z'), ctx)).code).toBe('authorized');
+    expect((await cache.verify(edge.seals.authorized, new Date('2028-12-31T16:00:00Z'), ctx)).code).toBe('expired');
+  });
+
+  it('starts afresh when an artifact expires, and when the clock goes back', async () => {
+    const cache = new VerdictCache();
+    const ctx = await contextAt(T0);
+    expect((await cache.verify(edge.seals.authorized, T0, ctx)).code).toBe('authorized');
+    const exp = new Date(ctx.statusList!.exp * 1000);
+    expect((await cache.verify(edge.seals.authorized, exp, ctx)).code).toBe('cannot_confirm');
+    expect((await cache.verify(edge.seals.authorized, T0, ctx)).code).toBe('authorized');
+  });
+});
