@@ -27,7 +27,8 @@ const MAX_INPUT_FILE_BYTES = 64 * 1024;
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const IMAGE_MAGIC = [[0x89, 0x50, 0x4e, 0x47], [0xff, 0xd8, 0xff], [0x47, 0x49, 0x46], [0x52, 0x49, 0x46, 0x46]];
 
-function readPinnedRoot(cli: Cli, file: string | undefined): PublicJwk {
+/** The pinned root: --root FILE, else QDYP_ROOT_JWK, else the registry's root.public.jwk. */
+export function readPinnedRoot(cli: Cli, file: string | undefined): PublicJwk {
   const dbPaths = registryPaths(cli.dbPath());
   let source: string;
   let raw: string;

@@ -1,0 +1,76 @@
+// The demo registry behind `npm start`: its own directory (data/demo/: database, keys, edge
+// store — never production's), created and seeded on first run with holders and licences in
+// every state, reused after. Every run publishes afresh.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { addDays, cstDate } from '../core/index.ts';
+import { addHolder, initRegistry, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer.ts';
+import { publishLocal } from './publish.ts';
+import { openRegistry, type Registry } from './registry/db.ts';
+import { listLicences, type LicenceRecord } from './registry/licences.ts';
+import { usccCheckCharacter } from './uscc.ts';
+
+export const DEMO_DIR = path.join('data', 'demo');
+/** The origin printed into demo seals; pages are served on whatever port `serve` runs on. */
+const DEMO_ORIGIN = 'http://localhost:8080';
+const ACTOR = 'demo-seed';
+
+function uscc(first17: string): string {
+  const check = usccCheckCharacter(first17);
+  if (check === null) throw new Error(`demo USCC ${first17} is outside the alphabet`);
+  return first17 + check;
+}
+
+// Invented holders: no real company's name or code.
+const HOLDERS = [
+  { uscc: uscc('91370212MA3DEM001'), name: '青岛崂山云雾茶业有限公司', address: '青岛市崂山区北宅街道茶园路 8 号', region: '370212' },
+  { uscc: uscc('91370211MA3DEM002'), name: '青岛海韵海洋食品有限公司', address: '青岛市黄岛区海港路 66 号', region: '370211' },
+  { uscc: uscc('91370214MA3DEM003'), name: '青岛智家电器科技有限公司', address: '青岛市城阳区科创大道 1 号', region: '370214' },
+  { uscc: uscc('91370281MA3DEM004'), name: '胶州市田园大白菜专业合作社', address: '胶州市里岔镇 12 号', region: '370281' },
+];
+
+export type DemoState = 'authorized' | 'suspended' | 'revoked' | 'expired' | 'not_yet_valid';
+
+export interface DemoLicence {
+  state: DemoState;
+  licence: LicenceRecord;
+}
+
+async function seed(ctx: IssuerContext): Promise<void> {
+  for (const h of HOLDERS) await addHolder(ctx, h);
+  const today = cstDate(ctx.now);
+  const [tea, sea, home, cabbage] = HOLDERS as [(typeof HOLDERS)[number], (typeof HOLDERS)[number], (typeof HOLDERS)[number], (typeof HOLDERS)[number]];
+  await issueLicence(ctx, { holder: tea.uscc, tier: 'product', sector: 'agriculture', chain: '食品饮料', products: ['崂山绿茶', '崂山红茶'], trademarks: ['云雾崂山'], validDays: 3 * 365 });
+  await issueLicence(ctx, { holder: home.uscc, tier: 'enterprise', sector: 'manufacturing', chain: '智能家电', products: ['智能冰箱', '变频空调'], trademarks: ['智家'], validDays: 3 * 365 });
+  const suspended = await issueLicence(ctx, { holder: sea.uscc, tier: 'product', sector: 'marine', chain: '海洋食品', products: ['即食海参'], trademarks: ['海韵'], validDays: 3 * 365 });
+  await suspendLicence(ctx, suspended.number, '市场抽检不合格，整改期间暂停使用');
+  const revoked = await issueLicence(ctx, { holder: sea.uscc, tier: 'product', sector: 'marine', products: ['鱿鱼丝'], trademarks: ['海韵'], validDays: 3 * 365 });
+  await revokeLicence(ctx, revoked.number, '超出授权范围使用标识');
+  await issueLicence(ctx, { holder: cabbage.uscc, tier: 'region', sector: 'agriculture', chain: '特色农产品', products: ['胶州大白菜'], trademarks: ['胶州大白菜'], validFrom: addDays(today, -400), validUntil: addDays(today, -30) });
+  await issueLicence(ctx, { holder: tea.uscc, tier: 'product', sector: 'agriculture', chain: '食品饮料', products: ['崂山白茶'], trademarks: ['云雾崂山'], validFrom: addDays(today, 30), validUntil: addDays(today, 30 + 3 * 365) });
+}
+
+/** Opens the demo registry under `baseDir`, creating and seeding it on first run, and publishes. */
+export async function openDemoRegistry(baseDir: string, now: Date): Promise<{ registry: Registry; created: boolean }> {
+  const dbPath = path.join(baseDir, DEMO_DIR, 'qdyp.sqlite');
+  let created = false;
+  let registry: Registry;
+  if (fs.existsSync(dbPath)) {
+    registry = openRegistry(dbPath, { now });
+  } else {
+    ({ registry } = await initRegistry({ dbPath, origin: DEMO_ORIGIN, now, actor: ACTOR }));
+    await seed({ registry, now, actor: ACTOR });
+    created = true;
+  }
+  await publishLocal(registry, now);
+  return { registry, created };
+}
+
+/** One licence per state, for the printed scan URLs. */
+export function demoLicences(registry: Registry, now: Date): DemoLicence[] {
+  const today = cstDate(now);
+  const stateOf = (l: LicenceRecord): DemoState =>
+    l.status === 'revoked' ? 'revoked' : l.status === 'suspended' ? 'suspended' : today > l.validUntil ? 'expired' : today < l.validFrom ? 'not_yet_valid' : 'authorized';
+  return listLicences(registry.db).map((licence) => ({ state: stateOf(licence), licence }));
+}

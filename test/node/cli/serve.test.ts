@@ -1,0 +1,58 @@
+// `qdyp serve --demo` (what `npm start` runs) as a real child process in an empty directory:
+// it creates and seeds data/demo/, publishes, serves, and prints scan URLs that give the
+// verdicts they are labelled with; a second run reuses the registry.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/qdyp.js', import.meta.url));
+let child: ChildProcess | null = null;
+
+afterEach(() => {
+  child?.kill('SIGTERM');
+  child = null;
+});
+
+function startDemo(cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child = spawn(process.execPath, [BIN, 'serve', '--demo'], { cwd, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('Press Ctrl+C')) resolve(out);
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+}
+
+describe('qdyp serve --demo', () => {
+  it('seeds a demo registry of its own and prints scan URLs that verify as labelled', async () => {
+    const cwd = tempDir();
+    const out = await startDemo(cwd);
+    expect(out).toContain('created and seeded now');
+    expect(fs.existsSync(path.join(cwd, 'data/demo/qdyp.sqlite'))).toBe(true);
+    expect(fs.statSync(path.join(cwd, 'data/demo/keys')).mode & 0o777).toBe(0o700);
+    const base = /serving verifier at (http:\/\/[^/]+)\//.exec(out)![1]!;
+    expect(await (await fetch(`${base}/healthz`)).status).toBe(200);
+
+    const rows = [...out.matchAll(/^ {4}(\w+) .*?(http:\/\/\S+\/V\/([A-Z2-7]{120}))$/gm)];
+    const states = rows.map((r) => r[1]);
+    expect(new Set(states)).toEqual(new Set(['authorized', 'suspended', 'revoked', 'expired', 'not_yet_valid', 'forged']));
+    for (const [, state, url, seal] of rows) {
+      const page = await fetch(url!);
+      expect(page.status).toBe(200);
+      const verdict = (await (await fetch(`${base}/api/v1/verify?seal=${seal}`)).json()) as { code: string };
+      expect(verdict.code).toBe(state === 'forged' ? 'bad_signature' : state);
+    }
+    child!.kill('SIGTERM');
+    child = null;
+
+    const again = await startDemo(cwd);
+    expect(again).toContain('reused');
+  }, 120_000);
+});
