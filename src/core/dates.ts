@@ -9,7 +9,7 @@ export type CalendarDate = string; // YYYY-MM-DD
 
 /** The calendar date in Beijing at the instant `time`. */
 export function cstDate(time: Date): CalendarDate {
-  return new Date(time.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+  return fromDayNumber(Math.floor((time.getTime() + CST_OFFSET_MS) / DAY_MS));
 }
 
 export function isCalendarDate(text: unknown): text is CalendarDate {
@@ -25,8 +25,22 @@ export function dayNumber(date: CalendarDate): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 }
 
+/**
+ * The calendar date `day` days after 1970-01-01 (years 0 to 9999). Integer arithmetic
+ * (H. Hinnant's civil-from-days) rather than a Date: verifySeal needs two per seal, and
+ * formatting a Date costs more than the rest of the policy together.
+ */
 export function fromDayNumber(day: number): CalendarDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
+  const d = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const m = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const y = yearOfEra + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {

@@ -12,6 +12,7 @@ export type QdypErrorCode =
   | 'ERR_KEY_LIST_ROLLBACK'
   | 'ERR_KEY_INVALID'
   | 'ERR_KEY_NOT_SIGNING'
+  | 'ERR_CRYPTO_UNAVAILABLE'
   | 'ERR_SEAL_FIELD';
 
 export class QdypError extends Error {

@@ -2,6 +2,7 @@
 export * from './base32.ts';
 export * from './bundle.ts';
 export * from './dates.ts';
+export * from './ed25519.ts';
 export * from './errors.ts';
 export * from './jws.ts';
 export * from './key-list.ts';

@@ -1,7 +1,8 @@
 // Compact JWS with EdDSA only. Each artifact has its own `typ`, so a signature made for one
 // kind of document can never be passed off as another (domain separation).
 
-import { CompactSign, compactVerify, decodeProtectedHeader, errors } from 'jose';
+import { base64url, CompactSign, compactVerify, decodeProtectedHeader, errors } from 'jose';
+import { RawVerifyKey, verifyEd25519, type VerifyKey } from './ed25519.ts';
 import { QdypError } from './errors.ts';
 import type { Signer } from './keys.ts';
 
@@ -39,6 +40,21 @@ export async function signJws(
     .sign(signer.privateKey);
 }
 
+/**
+ * What signJws signs: the ASCII `header.payload`, byte for byte as jose builds it. With
+ * assembleJws, for signers other than WebCrypto (a batch import signs with node:crypto).
+ */
+export function jwsSigningInput(payload: unknown, typ: JwsType, kid: string, extraHeader: Record<string, unknown> = {}): string {
+  const header = base64url.encode(JSON.stringify({ ...extraHeader, alg: 'EdDSA', typ, kid }));
+  return `${header}.${base64url.encode(JSON.stringify(payload))}`;
+}
+
+/** The compact JWS from its signing input and the Ed25519 signature over its bytes. */
+export function assembleJws(signingInput: string, signature: Uint8Array): string {
+  if (signature.length !== 64) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'an Ed25519 signature is 64 bytes');
+  return `${signingInput}.${base64url.encode(signature)}`;
+}
+
 /** Reads the header without trusting it: only to choose which trusted key to try. */
 export function peekHeader(jws: string, maxBytes: number): JwsHeader {
   if (typeof jws !== 'string' || jws.length > maxBytes) {
@@ -62,25 +78,62 @@ export function peekHeader(jws: string, maxBytes: number): JwsHeader {
  */
 export async function verifyJws(
   jws: string,
-  key: CryptoKey,
+  key: VerifyKey,
   typ: JwsType,
   maxBytes: number,
 ): Promise<{ header: JwsHeader; payload: unknown }> {
   const peeked = peekHeader(jws, maxBytes);
   if (peeked.typ !== typ) throw new QdypError('ERR_ARTIFACT_TYPE', `expected typ ${typ}`);
   if (!ALGORITHMS.includes(peeked.alg)) throw new QdypError('ERR_ARTIFACT_TYPE', 'algorithm not allowed');
-  let bytes: Uint8Array;
-  try {
-    ({ payload: bytes } = await compactVerify(jws, key, { algorithms: ALGORITHMS }));
-  } catch (error) {
-    if (error instanceof errors.JWSSignatureVerificationFailed) {
-      throw new QdypError('ERR_ARTIFACT_SIGNATURE', 'signature does not verify');
-    }
-    throw new QdypError('ERR_ARTIFACT_MALFORMED', 'not a valid JWS');
-  }
+  // We never issue extensions; refusing them keeps both engines reading the same bytes.
+  if ('crit' in peeked || 'b64' in peeked) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'JWS header extensions are not accepted');
+  const bytes = await verifyCompactEdDSA(jws, key);
   try {
     return { header: peeked, payload: JSON.parse(decoder.decode(bytes)) };
   } catch {
     throw new QdypError('ERR_ARTIFACT_MALFORMED', 'payload is not JSON');
+  }
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Checks a compact EdDSA JWS's signature over its ASCII `header.payload` and returns the
+ * payload bytes. The caller has checked `alg` (and `typ`) already. With a WebCrypto key this is
+ * jose's compactVerify; with a noble key the same check by hand. Throws QdypError:
+ * ERR_ARTIFACT_SIGNATURE or ERR_ARTIFACT_MALFORMED.
+ */
+export async function verifyCompactEdDSA(jws: string, key: VerifyKey): Promise<Uint8Array> {
+  const parts = jws.split('.');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'not a compact JWS');
+  const [header, payload, encodedSignature] = parts as [string, string, string];
+  const signature = decodeCanonical(encodedSignature);
+  // Base64url leaves spare bits in the last character: only zeros, so a signature has one text.
+  if (!signature) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'JWS signature is not canonical base64url');
+  if (key instanceof RawVerifyKey) {
+    if (!(await verifyEd25519(key, signature, encoder.encode(`${header}.${payload}`)))) {
+      throw new QdypError('ERR_ARTIFACT_SIGNATURE', 'signature does not verify');
+    }
+  } else {
+    try {
+      await compactVerify(jws, key, { algorithms: ALGORITHMS });
+    } catch (error) {
+      if (error instanceof errors.JWSSignatureVerificationFailed) {
+        throw new QdypError('ERR_ARTIFACT_SIGNATURE', 'signature does not verify');
+      }
+      throw new QdypError('ERR_ARTIFACT_MALFORMED', 'not a valid JWS');
+    }
+  }
+  const bytes = decodeCanonical(payload);
+  if (!bytes) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'JWS payload is not canonical base64url');
+  return bytes;
+}
+
+function decodeCanonical(text: string): Uint8Array<ArrayBuffer> | null {
+  try {
+    const bytes = new Uint8Array(base64url.decode(text));
+    return base64url.encode(bytes) === text ? bytes : null;
+  } catch {
+    return null;
   }
 }

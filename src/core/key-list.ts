@@ -2,9 +2,10 @@
 // root key. It is the only way a verifier comes to trust an issuing key.
 
 import { isCalendarDate } from './dates.ts';
+import { importVerifyKey, type Ed25519Engine, type VerifyKey } from './ed25519.ts';
 import { QdypError } from './errors.ts';
 import { signJws, TYP, verifyJws } from './jws.ts';
-import { importPublicKey, isPublicJwk, keyId, KEY_STATUSES, publicJwk, shortId, type IssuingKey, type PublicJwk, type Signer } from './keys.ts';
+import { isPublicJwk, keyId, KEY_STATUSES, publicJwk, shortId, type IssuingKey, type PublicJwk, type Signer } from './keys.ts';
 
 export const KEY_LIST_LIFETIME_S = 365 * 24 * 60 * 60;
 const MAX_KEY_LIST_BYTES = 64 * 1024;
@@ -28,11 +29,12 @@ interface KeyListEntry extends PublicJwk {
 
 export interface RootTrust {
   kid: string;
-  key: CryptoKey;
+  key: VerifyKey;
 }
 
-export async function rootTrust(jwk: PublicJwk): Promise<RootTrust> {
-  return { kid: await keyId(jwk), key: await importPublicKey(jwk) };
+/** The pinned root, ready to verify key lists (engine: see ed25519.ts; default detected). */
+export async function rootTrust(jwk: PublicJwk, engine?: Ed25519Engine): Promise<RootTrust> {
+  return { kid: await keyId(jwk), key: await importVerifyKey(jwk, engine) };
 }
 
 export async function signKeyList(

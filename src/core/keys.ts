@@ -114,11 +114,6 @@ export async function describeIssuingKey(
   };
 }
 
-export async function verifyEd25519(key: CryptoKey, signature: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>): Promise<boolean> {
-  if (signature.length !== 64) return false;
-  return crypto.subtle.verify(ED25519, key, signature, data);
-}
-
 export async function signEd25519(key: CryptoKey, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign(ED25519, key, data));
 }

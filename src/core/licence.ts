@@ -3,7 +3,7 @@
 
 import { isCalendarDate, type CalendarDate } from './dates.ts';
 import { QdypError } from './errors.ts';
-import { signJws, TYP } from './jws.ts';
+import { jwsSigningInput, signJws, TYP } from './jws.ts';
 import type { Signer } from './keys.ts';
 
 export const TIERS = ['product', 'enterprise', 'industry', 'region'] as const;
@@ -44,6 +44,11 @@ export const LICENCE_NUMBER_RE = /^QDYP-\d{4}-\d{6}$/;
 
 export async function signLicenceDocument(claims: LicenceClaims, signer: Pick<Signer, 'kid' | 'privateKey'>): Promise<string> {
   return signJws(claims, TYP.licence, signer);
+}
+
+/** What signLicenceDocument signs (see jwsSigningInput); finish it with assembleJws. */
+export function licenceDocumentSigningInput(claims: LicenceClaims, kid: string): string {
+  return jwsSigningInput(claims, TYP.licence, kid);
 }
 
 function isStringList(value: unknown): value is string[] {

@@ -12,7 +12,7 @@
 // alphanumeric characters of a version 8 QR code at error correction Q.
 
 import { base32Decode, base32Encode, foldCase } from './base32.ts';
-import { addDays, dayNumber, isCalendarDate, type CalendarDate } from './dates.ts';
+import { addDays, dayNumber, fromDayNumber, isCalendarDate, type CalendarDate } from './dates.ts';
 import { QdypError } from './errors.ts';
 import { signEd25519, type Signer } from './keys.ts';
 
@@ -23,7 +23,9 @@ export const SEAL_BYTES = SEAL_HEADER_BYTES + 64;
 export const SEAL_TEXT_LENGTH = 120;
 export const MAX_SERIAL = 0xffffffff;
 const HORIZON_EPOCH: CalendarDate = '2020-01-01';
+const HORIZON_EPOCH_DAY = dayNumber(HORIZON_EPOCH);
 export const MAX_HORIZON: CalendarDate = addDays(HORIZON_EPOCH, 0xffff);
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 export interface SealFields {
   sid: string;
@@ -57,16 +59,30 @@ function encodeHeader(fields: SealFields): Uint8Array {
   header[0] = SEAL_VERSION;
   for (let i = 0; i < 4; i++) header[1 + i] = parseInt(fields.sid.slice(2 * i, 2 * i + 2), 16);
   view.setUint32(5, fields.serial);
-  view.setUint16(9, dayNumber(fields.horizon) - dayNumber(HORIZON_EPOCH));
+  view.setUint16(9, dayNumber(fields.horizon) - HORIZON_EPOCH_DAY);
   return header;
 }
 
 /** Signs the fields and returns the seal's canonical text (120 uppercase Base32 characters). */
 export async function createSeal(fields: Omit<SealFields, 'sid'>, signer: Pick<Signer, 'sid' | 'privateKey'>): Promise<string> {
-  const header = encodeHeader({ ...fields, sid: signer.sid });
-  const signature = await signEd25519(signer.privateKey, signedBytes(header));
+  const signingInput = sealSigningInput({ ...fields, sid: signer.sid });
+  return assembleSeal(signingInput, await signEd25519(signer.privateKey, signingInput));
+}
+
+/**
+ * The bytes a seal's signature covers (context string + header). With assembleSeal, for
+ * signers other than WebCrypto: a batch import signs many seals at once with node:crypto.
+ */
+export function sealSigningInput(fields: SealFields): Uint8Array<ArrayBuffer> {
+  return signedBytes(encodeHeader(fields));
+}
+
+/** The seal's canonical text from its signing input and the Ed25519 signature over it. */
+export function assembleSeal(signingInput: Uint8Array, signature: Uint8Array): string {
+  if (signingInput.length !== SEAL_CONTEXT.length + SEAL_HEADER_BYTES) throw new QdypError('ERR_SEAL_FIELD', 'not a seal signing input');
+  if (signature.length !== 64) throw new QdypError('ERR_SEAL_FIELD', 'an Ed25519 signature is 64 bytes');
   const bytes = new Uint8Array(SEAL_BYTES);
-  bytes.set(header, 0);
+  bytes.set(signingInput.subarray(SEAL_CONTEXT.length), 0);
   bytes.set(signature, SEAL_HEADER_BYTES);
   return base32Encode(bytes);
 }
@@ -77,12 +93,10 @@ export function parseSeal(text: string): ParsedSeal | null {
   const bytes = base32Decode(foldCase(text));
   if (!bytes || bytes.length !== SEAL_BYTES || bytes[0] !== SEAL_VERSION) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let sid = '';
-  for (let i = 1; i < 5; i++) sid += bytes[i]!.toString(16).padStart(2, '0');
   return {
-    sid,
+    sid: HEX[bytes[1]!]! + HEX[bytes[2]!]! + HEX[bytes[3]!]! + HEX[bytes[4]!]!,
     serial: view.getUint32(5),
-    horizon: addDays(HORIZON_EPOCH, view.getUint16(9)),
+    horizon: fromDayNumber(HORIZON_EPOCH_DAY + view.getUint16(9)),
     signed: signedBytes(bytes),
     signature: bytes.subarray(SEAL_HEADER_BYTES),
   };

@@ -43,6 +43,8 @@ export async function signStatusList(
 
 export interface DecodedStatusList {
   iat: number;
+  /** `iat` as ISO-8601 UTC: what verdicts report as "status as of". */
+  asOf: string;
   exp: number;
   ttl: number;
   list: StatusList;
@@ -67,7 +69,9 @@ export function decodeStatusListClaims(value: unknown): DecodedStatusList {
     throw new QdypError('ERR_ARTIFACT_MALFORMED', 'status list does not decompress');
   }
   const ttl = Number.isSafeInteger(v.ttl) && (v.ttl as number) > 0 ? (v.ttl as number) : STATUS_TTL_S;
-  return { iat: v.iat as number, exp: v.exp as number, ttl, list };
+  const asOf = new Date((v.iat as number) * 1000);
+  if (Number.isNaN(asOf.getTime())) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'status list iat is out of range');
+  return { iat: v.iat as number, asOf: asOf.toISOString(), exp: v.exp as number, ttl, list };
 }
 
 /** The status at `index`, or null when the list does not cover it. */

@@ -4,15 +4,16 @@
 // verdicts that need it then say cannot_confirm.
 
 import type { TrustArtifacts } from './bundle.ts';
+import { defaultEngine, importVerifyKey, type Ed25519Engine, type VerifyKey } from './ed25519.ts';
 import { QdypError, type QdypErrorCode } from './errors.ts';
 import { peekHeader, TYP, verifyJws } from './jws.ts';
 import { verifyKeyList, type RootTrust } from './key-list.ts';
-import { importPublicKey, type IssuingKey } from './keys.ts';
+import type { IssuingKey } from './keys.ts';
 import { decodeRegisterClaims, type Register } from './register.ts';
 import { decodeStatusListClaims, type DecodedStatusList } from './status-list.ts';
 
 export interface TrustedKey extends IssuingKey {
-  key: CryptoKey;
+  key: VerifyKey;
 }
 
 export interface TrustedKeyList {
@@ -43,10 +44,13 @@ export interface TrustOptions {
   root: RootTrust;
   /** The highest key-list version this verifier has seen: a lower one is refused. */
   minKeyListVersion?: number;
+  /** How issuing keys verify (default: WebCrypto where the runtime has Ed25519, else noble). */
+  engine?: Ed25519Engine;
 }
 
 export async function buildTrustContext(artifacts: TrustArtifacts, options: TrustOptions): Promise<TrustContext> {
   const problems: ArtifactProblem[] = [];
+  const engine = options.engine ?? (await defaultEngine());
   const attempt = async <T>(artifact: ArtifactProblem['artifact'], text: string | null | undefined, run: (text: string) => Promise<T>): Promise<T | null> => {
     if (!text) {
       problems.push({ artifact, code: 'ERR_ARTIFACT_MISSING', message: `${artifact} is not published` });
@@ -65,7 +69,7 @@ export async function buildTrustContext(artifacts: TrustArtifacts, options: Trus
     const list = await verifyKeyList(text, options.root, { minVersion: options.minKeyListVersion });
     const trusted: TrustedKeyList = { version: list.version, iat: list.iat, exp: list.exp, bySid: new Map(), byKid: new Map() };
     for (const k of list.keys) {
-      const entry: TrustedKey = { ...k, key: await importPublicKey(k.jwk) };
+      const entry: TrustedKey = { ...k, key: await importVerifyKey(k.jwk, engine) };
       trusted.bySid.set(k.sid, entry);
       trusted.byKid.set(k.kid, entry);
     }

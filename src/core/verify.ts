@@ -5,9 +5,9 @@
 // stood behind gives cannot_confirm, never authorized.
 
 import { cstDate, type CalendarDate } from './dates.ts';
+import { verifyEd25519 } from './ed25519.ts';
 import { QdypError } from './errors.ts';
 import { peekHeader, TYP, verifyJws } from './jws.ts';
-import { verifyEd25519 } from './keys.ts';
 import { parseLicenceClaims, type LicenceClaims, type LicenceStatus } from './licence.ts';
 import { SHOWS_LICENCE, type Outcome } from './outcomes.ts';
 import type { RegisterEntry } from './register.ts';
@@ -86,10 +86,10 @@ function judgeLicence(serial: number, today: CalendarDate, time: Date, ctx: Trus
   if (!statusList || time.getTime() >= statusList.exp * 1000) return verdict('cannot_confirm', time, ctx);
   const value = statusAt(statusList, serial);
   if (value === null || value > 2) return verdict('cannot_confirm', time, ctx);
-  if (!register || time.getTime() >= register.exp * 1000 || !register.entries.has(serial)) return verdict('cannot_confirm', time, ctx);
+  const entry = register && time.getTime() < register.exp * 1000 ? register.entries.get(serial) : undefined;
+  if (!entry) return verdict('cannot_confirm', time, ctx);
   const listed = STATUS_BY_VALUE[value];
   if (listed) return verdict(listed, time, ctx, serial);
-  const entry = register.entries.get(serial)!;
   if (today < entry.validFrom) return verdict('not_yet_valid', time, ctx, serial);
   if (today > entry.validUntil) return verdict('expired', time, ctx, serial);
   return verdict('authorized', time, ctx, serial);
@@ -108,7 +108,7 @@ function verdict(code: Outcome, time: Date, ctx: TrustContext, serial?: number):
     code,
     authorized: code === 'authorized',
     licence,
-    statusAsOf: usable ? new Date(usable.iat * 1000).toISOString() : null,
+    statusAsOf: usable ? usable.asOf : null,
     checkedAt: time.toISOString(),
   };
 }

@@ -14,6 +14,7 @@ import {
   STATUS_VALUE,
   type IssuingKey,
   type LicenceClaims,
+  type PublicJwk,
   type RegisterEntry,
   type RootTrust,
   type Signer,
@@ -29,6 +30,8 @@ export interface TestKey {
 
 export interface Programme {
   root: RootTrust;
+  /** The pinned root's public JWK (to build a RootTrust for another Ed25519 engine). */
+  rootJwk: PublicJwk;
   rootSigner: Signer;
   keys: TestKey[];
   entries: Map<number, RegisterEntry>;
@@ -45,6 +48,7 @@ export async function newProgramme(): Promise<Programme> {
   const rootJwk = await generateKeyPair();
   return {
     root: await rootTrust(publicJwk(rootJwk)),
+    rootJwk: publicJwk(rootJwk),
     rootSigner: await signerFor(rootJwk),
     keys: [await newKey()],
     entries: new Map(),
