@@ -4,6 +4,7 @@
 // verdicts that need it then say cannot_confirm.
 
 import type { TrustArtifacts } from './bundle.ts';
+import { cstDate } from './dates.ts';
 import { defaultEngine, importVerifyKey, type Ed25519Engine, type VerifyKey } from './ed25519.ts';
 import { QdypError, type QdypErrorCode } from './errors.ts';
 import { peekHeader, TYP, verifyJws } from './jws.ts';
@@ -76,20 +77,29 @@ export async function buildTrustContext(artifacts: TrustArtifacts, options: Trus
     return trusted;
   });
 
-  // An issuing-key artifact is trusted only under a listed key that is not compromised.
-  const verifyIssued = async (text: string, typ: (typeof TYP)['statusList' | 'register'], maxBytes: number) => {
+  // A status list or register is trusted only under the listed key that is active now, and
+  // only if issued inside that key's signing window: a retired key (whose private half still
+  // sits in backups) cannot re-sign an old status and so un-revoke a licence.
+  const verifyIssued = async <T extends { iat: number }>(
+    text: string,
+    typ: (typeof TYP)['statusList' | 'register'],
+    maxBytes: number,
+    decode: (payload: unknown) => T,
+  ): Promise<T> => {
     const kid = peekHeader(text, maxBytes).kid;
     const signer = keyList?.byKid.get(kid);
     if (!signer) throw new QdypError('ERR_ARTIFACT_UNKNOWN_KEY', 'signed by a key not in the trusted key list');
     if (signer.status === 'compromised') throw new QdypError('ERR_ARTIFACT_KEY_COMPROMISED', 'signed by a compromised key');
-    return (await verifyJws(text, signer.key, typ, maxBytes)).payload;
+    if (signer.status !== 'active') throw new QdypError('ERR_KEY_NOT_SIGNING', `signed by key ${signer.sid}, which is ${signer.status}`);
+    const decoded = decode((await verifyJws(text, signer.key, typ, maxBytes)).payload);
+    const issued = cstDate(new Date(decoded.iat * 1000));
+    if (issued < signer.signFrom || issued > signer.signUntil) {
+      throw new QdypError('ERR_KEY_NOT_SIGNING', `issued ${issued}, outside key ${signer.sid}'s signing window`);
+    }
+    return decoded;
   };
 
-  const statusList = await attempt('statusList', artifacts.statusList, async (text) =>
-    decodeStatusListClaims(await verifyIssued(text, TYP.statusList, MAX_STATUS_LIST_BYTES)),
-  );
-  const register = await attempt('register', artifacts.register, async (text) =>
-    decodeRegisterClaims(await verifyIssued(text, TYP.register, MAX_REGISTER_BYTES)),
-  );
+  const statusList = await attempt('statusList', artifacts.statusList, (text) => verifyIssued(text, TYP.statusList, MAX_STATUS_LIST_BYTES, decodeStatusListClaims));
+  const register = await attempt('register', artifacts.register, (text) => verifyIssued(text, TYP.register, MAX_REGISTER_BYTES, decodeRegisterClaims));
   return { keyList, statusList, register, problems };
 }

@@ -82,11 +82,11 @@ function trustedKey(ctx: TrustContext, time: Date, find: (keys: NonNullable<Trus
 
 /** Status list, then register: the licence's current standing. */
 function judgeLicence(serial: number, today: CalendarDate, time: Date, ctx: TrustContext): Verdict {
-  const { statusList, register } = ctx;
-  if (!statusList || time.getTime() >= statusList.exp * 1000) return verdict('cannot_confirm', time, ctx);
+  const statusList = current(ctx.statusList, time);
+  if (!statusList) return verdict('cannot_confirm', time, ctx);
   const value = statusAt(statusList, serial);
   if (value === null || value > 2) return verdict('cannot_confirm', time, ctx);
-  const entry = register && time.getTime() < register.exp * 1000 ? register.entries.get(serial) : undefined;
+  const entry = current(ctx.register, time)?.entries.get(serial);
   if (!entry) return verdict('cannot_confirm', time, ctx);
   const listed = STATUS_BY_VALUE[value];
   if (listed) return verdict(listed, time, ctx, serial);
@@ -95,9 +95,18 @@ function judgeLicence(serial: number, today: CalendarDate, time: Date, ctx: Trus
   return verdict('authorized', time, ctx, serial);
 }
 
+/** Clock skew tolerated before an artifact dated in the future is refused. */
+const MAX_SKEW_MS = 5 * 60 * 1000;
+
+/** The artifact if it is in force at `time`: not expired, and not dated in the future. */
+function current<T extends { iat: number; exp: number }>(artifact: T | null, time: Date): T | null {
+  const t = time.getTime();
+  return artifact && t < artifact.exp * 1000 && artifact.iat * 1000 <= t + MAX_SKEW_MS ? artifact : null;
+}
+
 function verdict(code: Outcome, time: Date, ctx: TrustContext, serial?: number): Verdict {
-  const usable = ctx.statusList && time.getTime() < ctx.statusList.exp * 1000 ? ctx.statusList : null;
-  const entry = serial !== undefined && SHOWS_LICENCE.has(code) && ctx.register && time.getTime() < ctx.register.exp * 1000 ? ctx.register.entries.get(serial) : undefined;
+  const usable = current(ctx.statusList, time);
+  const entry = serial !== undefined && SHOWS_LICENCE.has(code) ? current(ctx.register, time)?.entries.get(serial) : undefined;
   let licence: RegisterEntry | null = null;
   if (entry) {
     // The status list is the authority on status; the register carries the reason.

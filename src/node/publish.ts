@@ -53,7 +53,9 @@ export async function buildArtifacts(registry: Registry, now: Date): Promise<Pub
 
   const warnings: string[] = [];
   const today = cstDate(now);
-  if (today > key.signUntil) warnings.push(`the active issuing key ${key.kid} stopped signing on ${key.signUntil}: run qdyp keys rotate now`);
+  // Verifiers refuse status signed outside the key's window; publishing it would turn every
+  // scan into cannot_confirm at once, while the last good artifacts still hold for days.
+  if (today > key.signUntil) throw new RefusedError('key_not_signing', `the active issuing key ${key.kid} stopped signing on ${key.signUntil}: run qdyp keys rotate, then publish`);
   const expiry = keyListExpiry(registry);
   if (expiry <= now) warnings.push(`the key list expired at ${expiry.toISOString()}: verifiers cannot confirm anything until the root re-signs it (qdyp keys rotate, or publish with the root key at hand)`);
   else if (expiry.getTime() - now.getTime() < KEY_LIST_RENEW_DAYS * DAY_MS) warnings.push(`the key list expires at ${expiry.toISOString()}: publish with the root key at hand, or run qdyp keys rotate`);

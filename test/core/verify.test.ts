@@ -150,7 +150,8 @@ describe.each(ED25519_ENGINES)('with the %s engine', (engine) => {
 
     it('refuses an expired key list', async () => {
       const old = new Date(T0.getTime() - 366 * DAY);
-      const c = await trust(await publish(p, { time: old }));
+      const keys = p.keys.map((k) => ({ ...k.record, signFrom: '2020-01-01' }));
+      const c = await trust(await publish(p, { time: old, keys }));
       expect(await code(p.seals.get(1)!, T0, c)).toBe('cannot_confirm');
       expect(await code(p.seals.get(1)!, new Date(old.getTime() + 13 * DAY), c)).not.toBe('cannot_confirm');
     });
@@ -176,9 +177,28 @@ describe.each(ED25519_ENGINES)('with the %s engine', (engine) => {
     });
 
     it('a retired key still verifies what it signed', async () => {
-      const keys = [{ ...p.keys[0]!.record, status: 'retired' as const }];
-      const c = await trust(await publish(p, { keys }));
+      const next = await newKey();
+      const keys = [{ ...p.keys[0]!.record, status: 'retired' as const }, next.record];
+      const c = await trust(await publish(p, { keys, issuer: next }));
       expect(await code(p.seals.get(1)!, T0, c)).toBe('authorized');
+    });
+
+    it('a retired key cannot sign status: it could un-revoke a licence', async () => {
+      const next = await newKey();
+      const keys = [{ ...p.keys[0]!.record, status: 'retired' as const }, next.record];
+      const c = await trust(await publish(p, { keys, issuer: p.keys[0]! }));
+      expect(c.statusList).toBeNull();
+      expect(c.problems).toContainEqual(expect.objectContaining({ artifact: 'statusList', code: 'ERR_KEY_NOT_SIGNING' }));
+      expect(await code(p.seals.get(1)!, T0, c)).toBe('cannot_confirm');
+    });
+
+    it('status signed outside the key\'s signing window, or dated in the future, is not used', async () => {
+      const late = new Date('2029-01-01T00:00:00Z'); // after signUntil (two years from T0)
+      const outside = await trust(await publish(p, { time: late }));
+      expect(outside.problems).toContainEqual(expect.objectContaining({ artifact: 'statusList', code: 'ERR_KEY_NOT_SIGNING' }));
+      const ahead = await trust(await publish(p, { time: new Date(T0.getTime() + DAY) }));
+      expect(await code(p.seals.get(1)!, T0, ahead)).toBe('cannot_confirm');
+      expect(await code(p.seals.get(1)!, new Date(T0.getTime() + DAY), ahead)).toBe('authorized');
     });
   });
 

@@ -6,7 +6,9 @@ import { artifactsOf, edgeWithEveryOutcome, T0, type Edge } from './fixtures.ts'
 let edge: Edge;
 
 async function contextAt(time: Date): Promise<TrustContext> {
-  const a = await artifactsOf(edge.p, { time });
+  // Keys whose signing window covers `time`: a status list issued outside it is refused.
+  const keys = edge.p.keys.map((k) => ({ ...k.record, signUntil: '2099-12-31' }));
+  const a = await artifactsOf(edge.p, { time, keys });
   return buildTrustContext({ keyList: a['key-list'], statusList: a['status-list'], register: a.register }, { root: edge.p.root });
 }
 
