@@ -35,6 +35,7 @@ export interface ServerOptions {
   verifyOrigin?: string | null;
   mounts?: Mount[];
   ttlMs?: number;
+  minKeyListVersion?: number;
   clock?: () => Date;
   log?: (line: string) => void;
 }
@@ -57,6 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     verifyOrigin: options.verifyOrigin,
     mounts: options.mounts,
     ttlMs: options.ttlMs,
+    minKeyListVersion: options.minKeyListVersion,
     clock: options.clock,
     log: options.log,
   });

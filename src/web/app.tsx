@@ -28,9 +28,11 @@ export interface VerifierDeps {
   clock?: () => Date;
   /** How long artifacts are cached in memory: at most the status list's TTL (60 s). */
   ttlMs?: number;
-  /** The official verify origin the page tells shoppers to check; unset: the request's own. */
+  /** The official verify origin the page tells shoppers to check; unset: the page names none. */
   verifyOrigin?: string | null;
   log?: (line: string) => void;
+  /** Refuse key lists below this version from the start (QDYP_MIN_KEY_LIST_VERSION). */
+  minKeyListVersion?: number;
   /** Apps mounted beside the verifier, e.g. `{ path: '/portal', app }`. */
   mounts?: Mount[];
 }
@@ -46,7 +48,7 @@ export function createApp(deps: VerifierDeps): Hono {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? ((line: string) => console.log(`qdyp verifier: ${line}`));
   const v: Verifier = {
-    trust: new TrustCache({ source: deps.source, root: deps.root, ttlMs, clock, log }),
+    trust: new TrustCache({ source: deps.source, root: deps.root, ttlMs, clock, log, minKeyListVersion: deps.minKeyListVersion }),
     verdicts: new VerdictCache(),
     clock,
     ttlMs,
@@ -54,6 +56,7 @@ export function createApp(deps: VerifierDeps): Hono {
     log,
   };
 
+  if (!deps.verifyOrigin) log('no official verify origin configured (QDYP_VERIFY_ORIGIN): pages will name none');
   const app = new Hono();
   for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);
 

@@ -31,6 +31,11 @@ export interface TrustCacheOptions {
   ttlMs: number;
   clock: () => Date;
   log: (line: string) => void;
+  /**
+   * The lowest key-list version to accept even in a fresh isolate or process (raised at each
+   * rotate or compromise ceremony): memory alone forgets what it has seen on restart.
+   */
+  minKeyListVersion?: number;
 }
 
 interface Entry<T> {
@@ -90,7 +95,15 @@ export class TrustCache {
       ]);
       fetched = { keyList, statusList, register };
     } catch (error) {
-      // Not cached: the next request tries the store again.
+      // A blip in the store does not throw away what was verified: the last context keeps
+      // answering (its artifacts' own exp still bounds it, and pages say "status as of") for
+      // one more TTL before the store is tried again. With nothing verified yet, fail closed.
+      const last = this.#current;
+      if (last) {
+        this.#options.log(`artifact store unavailable (${errorName(error)}); keeping the last verified artifacts for one more TTL`);
+        this.#current = { ...last, freshUntil: now + this.#ttl(last.value.context) };
+        return last.value;
+      }
       this.#options.log(`artifact store unavailable (${errorName(error)}); verdicts say cannot_confirm`);
       return unavailable('ERR_ARTIFACT_MISSING', 'the artifact store could not be read');
     }
@@ -116,7 +129,7 @@ export class TrustCache {
     const root = await this.#root;
     if (!root) return unavailable('ERR_KEY_INVALID', 'no valid pinned root key is configured');
     const accepted = this.#acceptedKeyList;
-    const options = { root, minKeyListVersion: accepted?.version };
+    const options = { root, minKeyListVersion: Math.max(accepted?.version ?? 0, this.#options.minKeyListVersion ?? 0) || undefined };
     let texts = fetched;
     let context = await buildTrustContext(fetched, options);
     if (!context.keyList && accepted && fetched.keyList !== accepted.text) {

@@ -117,6 +117,14 @@ describe('stale, refused or missing trust data never says authorized', () => {
     }
   });
 
+  it('a fresh verifier with a version floor refuses an older key list from the start', async () => {
+    // What a new isolate or a restarted server sees if an old, still unexpired list is replayed.
+    const v = verifier({ minKeyListVersion: 2 });
+    expect(await v.code(edge.seals.authorized)).toBe('cannot_confirm');
+    expect(await v.health()).toEqual({ status: 503, text: expect.stringContaining('keyList ERR_KEY_LIST_ROLLBACK') });
+    expect(await verifier().code(edge.seals.authorized)).toBe('authorized');
+  });
+
   it('once a key list verified, a refused one does not replace it: no rollback', async () => {
     // v1 trusts key K1; v2 marks K1 compromised and brings K2. Restoring v1 must not revive K1.
     const p = edge.p;
@@ -171,6 +179,24 @@ describe('stale, refused or missing trust data never says authorized', () => {
     expect((await v.app.request('http://localhost/api/v1/bundle')).status).toBe(503);
     failing = false;
     expect(await v.code(edge.seals.authorized)).toBe('authorized');
+  });
+
+  it('a store that fails after artifacts verified keeps the last ones, until they expire', async () => {
+    const good = memorySource(edge.artifacts);
+    let failing = false;
+    const source = {
+      get: async (name: Parameters<typeof good.get>[0]) => {
+        if (failing) throw new Error('store down');
+        return good.get(name);
+      },
+    };
+    const v = verifier({ source });
+    expect(await v.code(edge.seals.authorized)).toBe('authorized');
+    failing = true;
+    v.advance(DEFAULT_TTL_MS);
+    expect(await v.code(edge.seals.authorized)).toBe('authorized');
+    v.advance(STATUS_LIFETIME_S * 1000);
+    expect(await v.code(edge.seals.authorized)).toBe('cannot_confirm');
   });
 });
 

@@ -10,7 +10,7 @@ import { openRegistry, registryPaths } from '../registry/db.ts';
 import { readConfig } from '../registry/config.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { command, flag, text, UsageError, type Cli } from './command.ts';
-import { readPinnedRoot } from './verify.ts';
+import { keyListFloor, readPinnedRoot } from './verify.ts';
 
 const BUILT_APPS = ['verifier'] as const;
 const PLANNED_APPS = ['portal', 'console'];
@@ -60,7 +60,9 @@ export const serve = command({
   --root FILE   the pinned root public key (else QDYP_ROOT_JWK, else the registry's root.public.jwk)
 
 The port comes from PORT (default 8080). Artifacts are read from QDYP_EDGE_DIR, else the
-registry's edge/ directory: the verifier never reads the database and holds no private key.`,
+registry's edge/ directory: the verifier never reads the database and holds no private key.
+QDYP_MIN_KEY_LIST_VERSION refuses key lists older than that version (raise it after each
+keys rotate or keys compromise).`,
   options: { apps: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' }, root: { type: 'string' } },
   async run(parsed, cli) {
     const apps = chosenApps(text(parsed, 'apps'));
@@ -75,7 +77,9 @@ registry's edge/ directory: the verifier never reads the database and holds no p
       try {
         demo = { created, dbPath: registry.dbPath, licences: demoLicences(registry, now) };
         cli.globals.db = registry.dbPath;
-        verifyOrigin ??= readConfig(registry.db).origin;
+        // The demo's pages name the site it really runs on, whatever PORT is.
+        const listening = port(cli);
+        verifyOrigin ??= listening === 0 ? readConfig(registry.db).origin : `http://127.0.0.1:${listening}`;
         edgeDir = registry.edgeDir;
       } finally {
         registry.close();
@@ -100,6 +104,7 @@ registry's edge/ directory: the verifier never reads the database and holds no p
       edgeDir,
       rootJwk: readPinnedRoot(cli, text(parsed, 'root')),
       verifyOrigin,
+      minKeyListVersion: keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION),
       log: (line) => cli.err(line),
     });
     const base = browsable(server);

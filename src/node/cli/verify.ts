@@ -54,6 +54,13 @@ export function readPinnedRoot(cli: Cli, file: string | undefined): PublicJwk {
   return publicJwk(jwk);
 }
 
+/** The key-list version floor from --min-key-list-version or QDYP_MIN_KEY_LIST_VERSION. */
+export function keyListFloor(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9]\d{0,8}$/.test(value)) throw new UsageError('the minimum key-list version must be a positive whole number');
+  return Number(value);
+}
+
 function readText(file: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -108,7 +115,7 @@ function humanVerdict(verdict: Verdict, problems: string[]): string {
 
 export const verify = command({
   summary: 'Verify a seal URL, a bare seal or a licence document (JWS) from published artifacts. Exit 0 only if authorized.',
-  usage: 'URL|SEAL|LICENCE.jws [--bundle FILE] [--root FILE]',
+  usage: 'URL|SEAL|LICENCE.jws [--bundle FILE] [--root FILE] [--min-key-list-version N]',
   help: `The argument may be the scanned URL, the bare seal, a licence document, or a file holding
 one of them. Reading a seal from an image is not supported yet: give the QR code's URL.
 
@@ -116,12 +123,16 @@ Options:
   --bundle FILE   check against this trust bundle (offline) instead of the registry's edge/
   --root FILE     the pinned root public key (default: QDYP_ROOT_JWK, else root.public.jwk
                   beside the database)
+  --min-key-list-version N
+                  refuse key lists older than version N (default QDYP_MIN_KEY_LIST_VERSION): an
+                  old bundle replayed after a key compromise then cannot say "authorized"
 
 verify reads only published artifacts, never the database: it sees what the edge sees.
 --json prints the verdict exactly as GET /api/v1/verify does.`,
-  options: { bundle: { type: 'string' }, root: { type: 'string' } },
+  options: { bundle: { type: 'string' }, root: { type: 'string' }, 'min-key-list-version': { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(parsed, cli) {
+    const minKeyListVersion = keyListFloor(text(parsed, 'min-key-list-version') ?? cli.io.env.QDYP_MIN_KEY_LIST_VERSION);
     const subject = readSubject(cli, parsed.positionals[0]!);
     const root = await rootTrust(readPinnedRoot(cli, text(parsed, 'root')));
     const bundleFile = text(parsed, 'bundle');
@@ -136,7 +147,7 @@ verify reads only published artifacts, never the database: it sees what the edge
     } else {
       artifacts = readTrustArtifacts(registryPaths(cli.dbPath()).edgeDir);
     }
-    const ctx = await buildTrustContext(artifacts, { root });
+    const ctx = await buildTrustContext(artifacts, { root, minKeyListVersion });
     const now = cli.now();
     const result = subject.kind === 'document' ? await verifyLicenceDocument(subject.text, now, ctx) : await verifySeal(subject.text, now, ctx);
     const verdict: Verdict = { code: result.code, authorized: result.authorized, licence: result.licence, statusAsOf: result.statusAsOf, checkedAt: result.checkedAt };
