@@ -41,7 +41,7 @@ function htmlHeaders(): Promise<Record<string, string>> {
 
 export interface PageContext {
   locale: Locale;
-  officialHost: string;
+  officialHost: string | null;
 }
 
 async function html(status: number, page: { toString(): string | Promise<string> }, extra?: Record<string, string>): Promise<Response> {

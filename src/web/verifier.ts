@@ -22,7 +22,8 @@ export const MAX_SEAL_INPUT = 256;
 export function pageContext(c: Context, v: Verifier): PageContext {
   return {
     locale: pickLocale(c.req.query('lang'), c.req.header('accept-language')),
-    officialHost: v.officialHost ?? new URL(c.req.url).host,
+    // Never the request's own Host: a look-alike domain proxying us would be named official.
+    officialHost: v.officialHost,
   };
 }
 

@@ -13,7 +13,7 @@ export interface LayoutProps {
   locale: Locale;
   title: string;
   /** The official verify origin's host, as an address bar shows it. */
-  officialHost: string;
+  officialHost: string | null;
   children?: Child;
 }
 
@@ -46,11 +46,13 @@ export function Layout({ locale, title, officialHost, children }: LayoutProps) {
             </header>
             <main>
               {children}
-              <section class="card">
-                <h2>{t.officialSite}</h2>
-                <p class="domain">{officialHost}</p>
-                <p>{t.officialSiteAdvice}</p>
-              </section>
+              {officialHost && (
+                <section class="card">
+                  <h2>{t.officialSite}</h2>
+                  <p class="domain">{officialHost}</p>
+                  <p>{t.officialSiteAdvice}</p>
+                </section>
+              )}
             </main>
             <footer>{t.footer}</footer>
           </div>

@@ -6,7 +6,7 @@ import { PAGE_MESSAGES, type NoticeKind } from '../messages.ts';
 import { stateIcon } from './icons.ts';
 import { Layout } from './layout.tsx';
 
-export function NoticePage({ kind, locale, officialHost }: { kind: NoticeKind; locale: Locale; officialHost: string }) {
+export function NoticePage({ kind, locale, officialHost }: { kind: NoticeKind; locale: Locale; officialHost: string | null }) {
   const notice = PAGE_MESSAGES[locale].notices[kind];
   return (
     <Layout locale={locale} title={notice.title} officialHost={officialHost}>

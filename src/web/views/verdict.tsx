@@ -21,7 +21,7 @@ const STATE: Record<Outcome, State> = {
   malformed: 'invalid',
 };
 
-export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdict; locale: Locale; officialHost: string }) {
+export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdict; locale: Locale; officialHost: string | null }) {
   const text = MESSAGES[locale].outcomes[verdict.code];
   const t = PAGE_MESSAGES[locale];
   const state = STATE[verdict.code];
