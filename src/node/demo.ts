@@ -53,16 +53,25 @@ async function seed(ctx: IssuerContext): Promise<void> {
 
 /** Opens the demo registry under `baseDir`, creating and seeding it on first run, and publishes. */
 export async function openDemoRegistry(baseDir: string, now: Date): Promise<{ registry: Registry; created: boolean }> {
-  const dbPath = path.join(baseDir, DEMO_DIR, 'qdyp.sqlite');
+  const dir = path.join(baseDir, DEMO_DIR);
+  const dbPath = path.join(dir, 'qdyp.sqlite');
   let created = false;
-  let registry: Registry;
-  if (fs.existsSync(dbPath)) {
-    registry = openRegistry(dbPath, { now });
-  } else {
-    ({ registry } = await initRegistry({ dbPath, origin: DEMO_ORIGIN, now, actor: ACTOR }));
-    await seed({ registry, now, actor: ACTOR });
+  if (!fs.existsSync(dbPath)) {
+    // Seeded beside its final place and renamed into it whole: a run stopped mid-seed leaves
+    // no half-seeded registry that later runs would take for a finished one.
+    const staging = `${dir}.seeding-${process.pid}`;
+    fs.rmSync(staging, { recursive: true, force: true });
+    const { registry } = await initRegistry({ dbPath: path.join(staging, 'qdyp.sqlite'), origin: DEMO_ORIGIN, now, actor: ACTOR });
+    try {
+      await seed({ registry, now, actor: ACTOR });
+    } finally {
+      registry.close();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(staging, dir);
     created = true;
   }
+  const registry = openRegistry(dbPath, { now });
   await publishLocal(registry, now);
   return { registry, created };
 }

@@ -16,9 +16,9 @@ afterEach(() => {
   child = null;
 });
 
-function startDemo(cwd: string): Promise<string> {
+function startDemo(cwd: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    child = spawn(process.execPath, [BIN, 'serve', '--demo'], { cwd, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [BIN, 'serve', '--demo'], { cwd, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d) => {
@@ -52,7 +52,18 @@ describe('qdyp serve --demo', () => {
     child!.kill('SIGTERM');
     child = null;
 
-    const again = await startDemo(cwd);
+    // A later run reuses the registry but publishes afresh, and names the port it runs on.
+    const statusList = () => fs.readFileSync(path.join(cwd, 'data/demo/edge/status-list'), 'utf8');
+    const before = statusList();
+    const later = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString();
+    const port = String(40000 + Math.floor(Math.random() * 20000));
+    const again = await startDemo(cwd, { QDYP_NOW: later, PORT: port });
     expect(again).toContain('reused');
+    expect(statusList()).not.toBe(before);
+    const { iat } = JSON.parse(Buffer.from(statusList().split('.')[1]!, 'base64url').toString('utf8'));
+    expect(iat).toBe(Math.floor(Date.parse(later) / 1000));
+    const [, , url] = /^ {4}(authorized) .*?(http:\/\/\S+)$/m.exec(again)!;
+    expect(url).toContain(`:${port}/V/`);
+    expect(await (await fetch(url!)).text()).toContain(`127.0.0.1:${port}`);
   }, 120_000);
 });
