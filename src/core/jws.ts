@@ -2,6 +2,7 @@
 // kind of document can never be passed off as another (domain separation).
 
 import { base64url, CompactSign, compactVerify, decodeProtectedHeader, errors } from 'jose';
+import { base64urlEncode } from './base64url.ts';
 import { RawVerifyKey, verifyEd25519, type VerifyKey } from './ed25519.ts';
 import { QdypError } from './errors.ts';
 import type { Signer } from './keys.ts';
@@ -45,14 +46,14 @@ export async function signJws(
  * assembleJws, for signers other than WebCrypto (a batch import signs with node:crypto).
  */
 export function jwsSigningInput(payload: unknown, typ: JwsType, kid: string, extraHeader: Record<string, unknown> = {}): string {
-  const header = base64url.encode(JSON.stringify({ ...extraHeader, alg: 'EdDSA', typ, kid }));
-  return `${header}.${base64url.encode(JSON.stringify(payload))}`;
+  const header = base64urlEncode(JSON.stringify({ ...extraHeader, alg: 'EdDSA', typ, kid }));
+  return `${header}.${base64urlEncode(JSON.stringify(payload))}`;
 }
 
 /** The compact JWS from its signing input and the Ed25519 signature over its bytes. */
 export function assembleJws(signingInput: string, signature: Uint8Array): string {
   if (signature.length !== 64) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'an Ed25519 signature is 64 bytes');
-  return `${signingInput}.${base64url.encode(signature)}`;
+  return `${signingInput}.${base64urlEncode(signature)}`;
 }
 
 /** Reads the header without trusting it: only to choose which trusted key to try. */

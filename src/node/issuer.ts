@@ -2,14 +2,18 @@
 // the demo seeder and the batch import. Each change is one SQLite transaction together with
 // its audit event; refused input throws RefusedError and changes nothing.
 //
-// Signing (WebCrypto) is asynchronous and better-sqlite3 transactions are not, so operations
-// that sign read first, sign, then write in a transaction that re-checks what they read
-// (the licence's revision, the next serial, the active key) and start over if it moved.
+// Operations that sign read first, sign, then write in a transaction that re-checks what they
+// read (the licence's revision, the next serial, the active key) and start over if it moved.
+// Signing is node:crypto's synchronous Ed25519 (byte for byte what the core's WebCrypto
+// functions make, at a fraction of the cost per call); a batch import plans a chunk of
+// licences, has them signed on a worker thread, and writes them through the same functions.
 
+import { sign as ed25519Sign, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import {
   addDays,
-  createSeal,
+  assembleJws,
+  assembleSeal,
   cstDate,
   describeIssuingKey,
   generateKeyPair,
@@ -22,8 +26,9 @@ import {
   QdypError,
   SECTORS,
   sealUrl,
+  licenceDocumentSigningInput,
+  sealSigningInput,
   signKeyList,
-  signLicenceDocument,
   TIERS,
   isRegionCode,
   type CalendarDate,
@@ -32,19 +37,19 @@ import {
   type LicenceStatus,
   type PrivateJwk,
   type Sector,
-  type Signer,
   type Tier,
 } from '../core/index.ts';
 import { RefusedError } from './errors.ts';
-import { ensureKeysDir, issuingKeyFile, loadSigner, readPrivateKey, rootSigner, writePrivateKey, writePublicJwk } from './key-files.ts';
+import { ensureKeysDir, issuingKeyFile, loadSigner, readPrivateKey, rootSigner, writePrivateKey, writePublicJwk, type NodeSigner } from './key-files.ts';
 import { appendAudit } from './registry/audit.ts';
 import { readConfig, writeConfig, type RegistryConfig } from './registry/config.ts';
 import { openRegistry, registryPaths, type Registry } from './registry/db.ts';
 import { getHolder, insertHolder, updateHolderRow, type HolderRecord } from './registry/holders.ts';
 import { activeKey, findKey, insertKey, listKeys, setKeyStatus, type KeyRecord } from './registry/keys.ts';
 import {
-  findByReference,
   getLicence,
+  getLicenceBySerial,
+  issuedReferences,
   insertLicence,
   listLicences,
   nextSequence,
@@ -81,7 +86,8 @@ export function checkText(field: string, value: unknown, max: number): string {
   if (value.includes('\uFFFD')) throw new RefusedError('invalid_text', `${field} contains U+FFFD: the text was damaged in transit (not valid UTF-8?)`);
   if (CONTROL.test(value)) throw new RefusedError('invalid_text', `${field} must not contain control characters or line breaks`);
   if (LONE_SURROGATE.test(value)) throw new RefusedError('invalid_text', `${field} is not valid Unicode text`);
-  if ([...value].length > max) throw new RefusedError('invalid_text', `${field} is longer than ${max} characters`);
+  // Code points never outnumber UTF-16 units: count them only when the units exceed the cap.
+  if (value.length > max && [...value].length > max) throw new RefusedError('invalid_text', `${field} is longer than ${max} characters`);
   return value;
 }
 
@@ -141,7 +147,7 @@ function checkNumber(value: unknown): string {
   return number;
 }
 
-function checkPeriod(from: CalendarDate, until: CalendarDate, horizon: CalendarDate): void {
+export function checkPeriod(from: CalendarDate, until: CalendarDate, horizon: CalendarDate): void {
   if (until < from) throw new RefusedError('invalid_period', `the validity period ends (${until}) before it starts (${from})`);
   if (until > horizon) {
     throw new RefusedError('invalid_period', `the validity period may not run past ${horizon}, when the signing key's seals stop verifying`);
@@ -151,7 +157,8 @@ function checkPeriod(from: CalendarDate, until: CalendarDate, horizon: CalendarD
 // ---------------------------------------------------------------------------------------------
 // Shared machinery.
 
-class Conflict extends Error {}
+/** The registry moved between reading and writing: the change starts over. */
+export class Conflict extends Error {}
 
 /**
  * Runs a change alone within this process, and again if its transaction finds that another
@@ -176,7 +183,7 @@ function at(ctx: IssuerContext): string {
 }
 
 /** The active issuing key and its signer, refusing if its signing window does not cover today. */
-async function signingKey(ctx: IssuerContext): Promise<{ key: KeyRecord; signer: Signer }> {
+export async function signingKey(ctx: IssuerContext): Promise<{ key: KeyRecord; signer: NodeSigner }> {
   const key = activeKey(ctx.registry.db);
   if (!key) throw new RefusedError('key_not_signing', 'the registry has no active issuing key: run qdyp keys rotate');
   const today = cstDate(ctx.now);
@@ -190,7 +197,13 @@ function statusListUri(config: RegistryConfig): string {
   return `${config.origin.toLowerCase()}/api/v1/status-list`;
 }
 
-async function signDocument(ctx: IssuerContext, licence: LicenceRecord, config: RegistryConfig, signer: Signer): Promise<string> {
+const encoder = new TextEncoder();
+
+function ed25519(keyObject: KeyObject, data: Uint8Array): Uint8Array {
+  return ed25519Sign(null, data, keyObject);
+}
+
+function documentSigningInput(ctx: IssuerContext, licence: LicenceRecord, config: RegistryConfig, kid: string): string {
   const { status: _status, statusReason: _reason, statusChangedAt: _changed, ...details } = registerEntry(licence);
   const claims: LicenceClaims = {
     ...details,
@@ -198,7 +211,17 @@ async function signDocument(ctx: IssuerContext, licence: LicenceRecord, config: 
     iat: Math.floor(ctx.now.getTime() / 1000),
     status: { status_list: { idx: licence.serial, uri: statusListUri(config) } },
   };
-  return signLicenceDocument(claims, signer);
+  return licenceDocumentSigningInput(claims, kid);
+}
+
+function signDocument(ctx: IssuerContext, licence: LicenceRecord, config: RegistryConfig, signer: NodeSigner): string {
+  const input = documentSigningInput(ctx, licence, config, signer.kid);
+  return assembleJws(input, ed25519(signer.keyObject, encoder.encode(input)));
+}
+
+function signSeal(key: KeyRecord, signer: NodeSigner, serial: number): string {
+  const input = sealSigningInput({ sid: signer.sid, serial, horizon: key.verifyUntil });
+  return assembleSeal(input, ed25519(signer.keyObject, input));
 }
 
 function licenceSnapshot(licence: LicenceRecord) {
@@ -441,8 +464,9 @@ export interface HolderInput {
   region?: string | null;
 }
 
-export async function addHolder(ctx: IssuerContext, input: HolderInput): Promise<HolderRecord> {
-  const holder: HolderRecord = {
+/** Checks a new holder's details; throws RefusedError naming the problem. */
+export function checkHolderInput(ctx: IssuerContext, input: HolderInput): HolderRecord {
+  return {
     uscc: checkUscc(input.uscc),
     name: checkText('name', input.name, LIMITS.name),
     address: optionalText('address', input.address, LIMITS.address),
@@ -450,12 +474,20 @@ export async function addHolder(ctx: IssuerContext, input: HolderInput): Promise
     createdAt: at(ctx),
     updatedAt: at(ctx),
   };
+}
+
+function insertHolderAudited(ctx: IssuerContext, holder: HolderRecord): void {
+  insertHolder(ctx.registry.db, holder);
+  appendAudit(ctx.registry.db, { at: at(ctx), actor: ctx.actor, action: 'holder.add', subject: holder.uscc, after: holderSnapshot(holder) });
+}
+
+export async function addHolder(ctx: IssuerContext, input: HolderInput): Promise<HolderRecord> {
+  const holder = checkHolderInput(ctx, input);
   const db = ctx.registry.db;
   db.transaction(() => {
     const existing = getHolder(db, holder.uscc);
     if (existing) throw new RefusedError('duplicate_holder', `holder ${holder.uscc} is already registered (as ${existing.name}); use qdyp holder update`);
-    insertHolder(db, holder);
-    appendAudit(db, { at: at(ctx), actor: ctx.actor, action: 'holder.add', subject: holder.uscc, after: holderSnapshot(holder) });
+    insertHolderAudited(ctx, holder);
   })();
   return holder;
 }
@@ -494,7 +526,7 @@ export async function updateHolder(ctx: IssuerContext, uscc: string, changes: Ho
         const { key, signer } = await signingKey(ctx);
         for (const licence of affected) {
           const renamed: LicenceRecord = { ...licence, holder: { uscc: code, name: next.name }, documentKid: key.kid };
-          renamed.document = await signDocument(ctx, renamed, config, signer);
+          renamed.document = signDocument(ctx, renamed, config, signer);
           resigned.push({ licence: renamed, revision: licence.revision });
         }
       }
@@ -545,6 +577,7 @@ export interface IssueInput {
 
 /** An issue request that passed every check, ready to sign. */
 export interface CheckedIssue {
+  /** As registered, or (batch import) a new holder to register with the licence. */
   holder: HolderRecord;
   tier: Tier;
   sector: Sector;
@@ -564,6 +597,11 @@ export function checkIssueInput(ctx: IssuerContext, input: IssueInput): CheckedI
   const uscc = checkUscc(input.holder);
   const holder = getHolder(ctx.registry.db, uscc);
   if (!holder) throw new RefusedError('unknown_holder', `no holder ${uscc} in the registry (add it with qdyp holder add)`);
+  return checkIssueTerms(ctx, input, holder);
+}
+
+/** Checks an issue request's terms for `holder` (registered, or checked to be added with it). */
+export function checkIssueTerms(ctx: IssuerContext, input: Omit<IssueInput, 'holder'>, holder: HolderRecord): CheckedIssue {
   const tier = checkTier(input.tier);
   const sector = checkSector(input.sector);
   const chain = optionalText('chain', input.chain, LIMITS.chain);
@@ -599,12 +637,8 @@ export async function issueLicence(ctx: IssuerContext, input: IssueInput): Promi
   return (await issueLicences(ctx, [input]))[0]!.licence;
 }
 
-/**
- * Issues several licences in ONE transaction (a chunk of a batch import: all or nothing).
- * Requests whose (batch, ref) is already in the registry are skipped and returned as they are.
- */
-export async function issueLicences(ctx: IssuerContext, inputs: IssueInput[]): Promise<Issued[]> {
-  const checked = inputs.map((input) => checkIssueInput(ctx, input));
+/** Refuses a (batch, ref) that appears twice among the requests. */
+export function refuseDuplicateReferences(checked: CheckedIssue[]): void {
   const references = new Set<string>();
   for (const c of checked) {
     if (c.batch === null) continue;
@@ -612,73 +646,190 @@ export async function issueLicences(ctx: IssuerContext, inputs: IssueInput[]): P
     if (references.has(id)) throw new RefusedError('duplicate_reference', `batch ${c.batch} reference ${c.ref} appears twice`);
     references.add(id);
   }
+}
+
+/**
+ * Issues several licences in ONE transaction (all or nothing). Requests whose (batch, ref) is
+ * already in the registry are skipped and returned as they are.
+ */
+export async function issueLicences(ctx: IssuerContext, inputs: IssueInput[]): Promise<Issued[]> {
+  const checked = inputs.map((input) => checkIssueInput(ctx, input));
+  refuseDuplicateReferences(checked);
+  return (await issueChecked(ctx, checked)).issued;
+}
+
+export interface IssueOutcome {
+  /** One per request, in order. */
+  issued: Issued[];
+  /** Holders registered along with their first licence. */
+  holdersAdded: HolderRecord[];
+}
+
+/**
+ * Issues checked requests in ONE immediate transaction with their audit events. Signing
+ * happens inside it, so nothing it read can move; a request's holder that is not registered
+ * yet is registered with its first licence.
+ */
+async function issueChecked(ctx: IssuerContext, requests: CheckedIssue[]): Promise<IssueOutcome> {
   const db = ctx.registry.db;
-  const year = cstDate(ctx.now).slice(0, 4);
   return withRetry(ctx, async () => {
-    const config = readConfig(db);
     const { key, signer } = await signingKey(ctx);
-    const firstSerial = nextSerial(db);
-    const firstSequence = nextSequence(db, year);
-    const plans: ({ existing: LicenceRecord } | { licence: LicenceRecord; reason: string | null })[] = [];
-    let offset = 0;
-    for (const c of checked) {
-      const existing = c.batch !== null ? findByReference(db, c.batch, c.ref!) : undefined;
-      if (existing) {
-        plans.push({ existing });
-        continue;
-      }
-      checkPeriod(c.validFrom, c.validUntil, key.verifyUntil);
-      const serial = firstSerial + offset;
-      const sequence = firstSequence + offset;
-      offset++;
-      if (serial > MAX_SERIAL) throw new RefusedError('serials_exhausted', 'the status list has no serials left');
-      if (sequence > MAX_SEQUENCE) throw new RefusedError('serials_exhausted', `licence numbers for ${year} are used up`);
-      const licence: LicenceRecord = {
-        serial,
-        number: `QDYP-${year}-${String(sequence).padStart(6, '0')}`,
-        holder: { name: c.holder.name, uscc: c.holder.uscc },
-        tier: c.tier,
-        sector: c.sector,
-        chain: c.chain,
-        region: c.region,
-        products: c.products,
-        trademarks: c.trademarks,
-        validFrom: c.validFrom,
-        validUntil: c.validUntil,
-        status: 'valid',
-        statusReason: null,
-        statusChangedAt: at(ctx),
-        sealKid: key.kid,
-        seal: '',
-        documentKid: key.kid,
-        document: '',
-        issuedAt: at(ctx),
-        revision: 1,
-        batch: c.batch,
-        ref: c.ref,
-      };
-      plans.push({ licence, reason: c.reason });
-    }
-    await Promise.all(
-      plans.map(async (plan) => {
-        if (!('licence' in plan)) return;
-        plan.licence.seal = await createSeal({ serial: plan.licence.serial, horizon: key.verifyUntil }, signer);
-        plan.licence.document = await signDocument(ctx, plan.licence, config, signer);
-      }),
-    );
-    db.transaction(() => {
-      if (nextSerial(db) !== firstSerial || nextSequence(db, year) !== firstSequence || activeKey(db)?.kid !== key.kid) throw new Conflict();
-      for (const plan of plans) {
-        if (!('licence' in plan)) continue;
-        const { licence } = plan;
-        if (licence.batch !== null && findByReference(db, licence.batch, licence.ref!)) throw new Conflict();
-        if (!getHolder(db, licence.holder.uscc)) throw new Conflict();
-        insertLicence(db, licence, at(ctx));
-        appendAudit(db, { at: at(ctx), actor: ctx.actor, action: 'licence.issue', subject: licence.number, reason: plan.reason, after: licenceSnapshot(licence) });
-      }
-    })();
-    return plans.map((plan) => ('licence' in plan ? { licence: plan.licence, created: true } : { licence: plan.existing, created: false }));
+    return db
+      .transaction(() => {
+        const plan = planIssues(ctx, requests, key, issueStart(ctx), new Map());
+        const signatures = plan.signingInputs.map((input) => ed25519(signer.keyObject, input));
+        return writePlan(ctx, plan, signatures);
+      })
+      .immediate();
   });
+}
+
+/** Where the next licence's serial and number start. */
+export interface IssueStart {
+  serial: number;
+  sequence: number;
+}
+
+export function issueStart(ctx: IssuerContext): IssueStart {
+  return { serial: nextSerial(ctx.registry.db), sequence: nextSequence(ctx.registry.db, cstDate(ctx.now).slice(0, 4)) };
+}
+
+type PlannedIssue =
+  | { existing: LicenceRecord }
+  | { licence: LicenceRecord; sealInput: Uint8Array<ArrayBuffer>; documentInput: string; newHolder: HolderRecord | null; reason: string | null };
+
+/** Licences numbered and laid out for one transaction, waiting for their signatures. */
+export interface IssuePlan {
+  kid: string;
+  start: IssueStart;
+  /** Where the licences after these start (a batch import plans its next chunk from here). */
+  next: IssueStart;
+  entries: PlannedIssue[];
+  /** What to sign, two per new licence in order: its seal's bytes, then its document's. */
+  signingInputs: Uint8Array<ArrayBuffer>[];
+}
+
+/**
+ * Numbers and lays out the licences for `requests` from `start`, skipping (batch, ref) pairs
+ * already issued. `pending` holds holders planned in earlier, not yet written plans and
+ * receives this plan's new holders: each is registered once, with its first licence.
+ */
+export function planIssues(ctx: IssuerContext, requests: CheckedIssue[], key: KeyRecord, start: IssueStart, pending: Map<string, HolderRecord>): IssuePlan {
+  const db = ctx.registry.db;
+  const config = readConfig(db);
+  const year = cstDate(ctx.now).slice(0, 4);
+  const when = at(ctx);
+  const entries: PlannedIssue[] = [];
+  const signingInputs: Uint8Array<ArrayBuffer>[] = [];
+  let { serial, sequence } = start;
+  const refsByBatch = new Map<string, string[]>();
+  for (const c of requests) {
+    if (c.batch === null) continue;
+    const refs = refsByBatch.get(c.batch);
+    if (refs) refs.push(c.ref!);
+    else refsByBatch.set(c.batch, [c.ref!]);
+  }
+  const issued = new Map([...refsByBatch].map(([batch, refs]) => [batch, issuedReferences(db, batch, refs)]));
+  for (const c of requests) {
+    const existing = c.batch !== null ? issued.get(c.batch)!.get(c.ref!) : undefined;
+    if (existing !== undefined) {
+      entries.push({ existing: getLicenceBySerial(db, existing)! });
+      continue;
+    }
+    checkPeriod(c.validFrom, c.validUntil, key.verifyUntil);
+    if (serial > MAX_SERIAL) throw new RefusedError('serials_exhausted', 'the status list has no serials left');
+    if (sequence > MAX_SEQUENCE) throw new RefusedError('serials_exhausted', `licence numbers for ${year} are used up`);
+    let holder = pending.get(c.holder.uscc) ?? getHolder(db, c.holder.uscc);
+    let newHolder: HolderRecord | null = null;
+    if (!holder) pending.set(c.holder.uscc, (holder = newHolder = c.holder));
+    const licence: LicenceRecord = {
+      serial,
+      number: `QDYP-${year}-${String(sequence).padStart(6, '0')}`,
+      holder: { name: holder.name, uscc: holder.uscc },
+      tier: c.tier,
+      sector: c.sector,
+      chain: c.chain,
+      region: c.region,
+      products: c.products,
+      trademarks: c.trademarks,
+      validFrom: c.validFrom,
+      validUntil: c.validUntil,
+      status: 'valid',
+      statusReason: null,
+      statusChangedAt: when,
+      sealKid: key.kid,
+      seal: '',
+      documentKid: key.kid,
+      document: '',
+      issuedAt: when,
+      revision: 1,
+      batch: c.batch,
+      ref: c.ref,
+    };
+    const sealInput = sealSigningInput({ sid: key.sid, serial, horizon: key.verifyUntil });
+    const documentInput = documentSigningInput(ctx, licence, config, key.kid);
+    signingInputs.push(sealInput, encoder.encode(documentInput));
+    entries.push({ licence, sealInput, documentInput, newHolder, reason: c.reason });
+    serial++;
+    sequence++;
+  }
+  return { kid: key.kid, start, next: { serial, sequence }, entries, signingInputs };
+}
+
+/**
+ * Writes a plan, given the signatures over its signing inputs, in one transaction with an
+ * audit event per licence and per new holder. Throws Conflict, writing nothing, if the
+ * registry moved since the plan was made (another process issued, rotated the key or
+ * registered one of its holders).
+ */
+export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8Array[]): IssueOutcome {
+  const db = ctx.registry.db;
+  const when = at(ctx);
+  return db
+    .transaction((): IssueOutcome => {
+      const fresh = plan.entries.some((entry) => 'licence' in entry);
+      if (activeKey(db)?.kid !== plan.kid) throw new Conflict();
+      if (fresh) {
+        const now = issueStart(ctx);
+        if (now.serial !== plan.start.serial || now.sequence !== plan.start.sequence) throw new Conflict();
+      }
+      const issued: Issued[] = [];
+      const holdersAdded: HolderRecord[] = [];
+      const holdersChecked = new Set<string>();
+      const audit = { at: when, actor: ctx.actor, action: 'licence.issue' };
+      let signature = 0;
+      for (const entry of plan.entries) {
+        if (!('licence' in entry)) {
+          issued.push({ licence: entry.existing, created: false });
+          continue;
+        }
+        const { licence } = entry;
+        if (!holdersChecked.has(licence.holder.uscc)) {
+          holdersChecked.add(licence.holder.uscc);
+          const registered = getHolder(db, licence.holder.uscc);
+          if (entry.newHolder) {
+            if (registered) throw new Conflict();
+            insertHolderAudited(ctx, entry.newHolder);
+            holdersAdded.push(entry.newHolder);
+          } else if (registered?.name !== licence.holder.name) {
+            throw new Conflict();
+          }
+        }
+        licence.seal = assembleSeal(entry.sealInput, signatures[signature++]!);
+        licence.document = assembleJws(entry.documentInput, signatures[signature++]!);
+        try {
+          insertLicence(db, licence, when);
+        } catch (error) {
+          // Another process issued the same (batch, ref) since the plan was made.
+          if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new Conflict();
+          throw error;
+        }
+        appendAudit(db, { ...audit, subject: licence.number, reason: entry.reason, after: licenceSnapshot(licence) });
+        issued.push({ licence, created: true });
+      }
+      return { issued, holdersAdded };
+    })
+    .immediate();
 }
 
 /**
@@ -707,7 +858,7 @@ async function changeLicence(
 async function resignDocument(ctx: IssuerContext, licence: LicenceRecord): Promise<LicenceRecord> {
   const { key, signer } = await signingKey(ctx);
   const next = { ...licence, documentKid: key.kid };
-  next.document = await signDocument(ctx, next, readConfig(ctx.registry.db), signer);
+  next.document = signDocument(ctx, next, readConfig(ctx.registry.db), signer);
   return next;
 }
 
@@ -767,8 +918,8 @@ export async function resealLicence(ctx: IssuerContext, number: string, reason?:
     }
     checkPeriod(current.validFrom, current.validUntil, key.verifyUntil);
     const next: LicenceRecord = { ...current, sealKid: key.kid, documentKid: key.kid };
-    next.seal = await createSeal({ serial: current.serial, horizon: key.verifyUntil }, signer);
-    next.document = await signDocument(ctx, next, readConfig(ctx.registry.db), signer);
+    next.seal = signSeal(key, signer, current.serial);
+    next.document = signDocument(ctx, next, readConfig(ctx.registry.db), signer);
     return next;
   });
 }

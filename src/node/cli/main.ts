@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   holder: { summary: 'brand holders (品牌主体): add, update, show, list', load: () => import('./holder.ts').then((m) => m.holder) },
   licence: { summary: 'licences: issue, update, renew, reseal, suspend, reinstate, revoke, show, list', load: () => import('./licence.ts').then((m) => m.licence) },
   keys: { summary: 'issuing keys: list, rotate, compromise', load: () => import('./keys.ts').then((m) => m.keys) },
+  import: { summary: 'import a selection batch CSV: holders and licences, in resumable chunks', load: () => import('./import.ts').then((m) => m.importBatch) },
   publish: { summary: 'sign and publish the artifacts the edge serves', load: () => import('./publish.ts').then((m) => m.publish) },
   artwork: { summary: 'print-ready QR artwork (SVG, PNG) or the PDF certificate for a licence', load: () => import('./artwork.ts').then((m) => m.artwork) },
   verify: { summary: 'verify a seal URL, a seal or a licence document against published artifacts', load: () => import('./verify.ts').then((m) => m.verify) },

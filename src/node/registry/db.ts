@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { KeyObject } from 'node:crypto';
 import type { Signer } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.ts';
@@ -53,7 +54,7 @@ export interface Registry {
   keysDir: string;
   edgeDir: string;
   /** Issuing-key signers already loaded from keys/, by kid. */
-  signers: Map<string, Signer>;
+  signers: Map<string, Signer & { keyObject: KeyObject }>;
   /**
    * Runs changes of this process one at a time. Signing happens between reading and writing,
    * so concurrent changes (a console serving several officers) would otherwise keep

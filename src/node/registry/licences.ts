@@ -118,6 +118,15 @@ export function findByReference(db: Db, batch: string, ref: string): LicenceReco
   return row && fromRow(row);
 }
 
+/** Which of `refs` a selection batch already holds, with their serials: one query per chunk. */
+export function issuedReferences(db: Db, batch: string, refs: string[]): Map<string, number> {
+  const rows = statement(db, 'SELECT ref, serial FROM licences WHERE batch = ? AND ref IN (SELECT value FROM json_each(?))').all(batch, JSON.stringify(refs)) as {
+    ref: string;
+    serial: number;
+  }[];
+  return new Map(rows.map((row) => [row.ref, row.serial]));
+}
+
 export interface LicenceFilter {
   holder?: string;
   status?: LicenceStatus;

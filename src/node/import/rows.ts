@@ -1,0 +1,142 @@
+// Checking a selection batch's rows before anything is written: the issuer's own checks, per
+// row, plus what only a whole file can get wrong (a (batch, ref) twice, one holder described
+// two ways). Every bad row is reported; a holder the registry already has is matched by USCC.
+
+import { MESSAGES, REGIONS, SECTORS, TIERS, type Sector, type Tier } from '../../core/index.ts';
+import { RefusedError } from '../errors.ts';
+import { checkHolderInput, checkIssueTerms, checkPeriod, checkUscc, type CheckedIssue, type IssuerContext } from '../issuer.ts';
+import { getHolder, type HolderRecord } from '../registry/holders.ts';
+import type { KeyRecord } from '../registry/keys.ts';
+import { issuedReferences } from '../registry/licences.ts';
+import type { CsvRow } from './csv.ts';
+import type { RowProblem } from './errors.ts';
+
+/**
+ * A registered holder whose name or address differs in the file. The registry keeps its
+ * record (the licence names the holder as registered): a USCC identifies the company, and the
+ * usual differences (全角/半角 brackets, a shortened name, an old address) must not stop a
+ * city-wide batch. The office reviews them and runs `qdyp holder update` where the file is right.
+ */
+export interface HolderDifference {
+  uscc: string;
+  /** The first line naming the holder. */
+  line: number;
+  field: 'name' | 'address';
+  registered: string | null;
+  file: string;
+}
+
+export interface CheckedBatch {
+  /** One per row, in file order. */
+  requests: CheckedIssue[];
+  /** Rows whose (batch, ref) the registry already holds: they are skipped. */
+  alreadyImported: number;
+  /** Holders that rows still to import will register. */
+  newHolders: number;
+  differences: HolderDifference[];
+}
+
+// Officers' sheets often say 产品 or 工业 rather than product or manufacturing.
+const zh = MESSAGES['zh-CN'];
+const TIER_NAMES = new Map<string, Tier>(TIERS.flatMap((t) => [[t, t], [zh.tiers[t], t], [zh.tiers[t].replace(/品牌$/, ''), t]] as [string, Tier][]));
+const SECTOR_NAMES = new Map<string, Sector>(SECTORS.flatMap((s) => [[s, s], [zh.sectors[s], s]] as [string, Sector][]));
+const REGION_NAMES = new Map<string, string>(Object.entries(REGIONS).map(([code, region]) => [region.zh, code]));
+
+/** Excel shows and saves dates as 2026/1/5; the format is 2026-01-05. */
+function calendarDate(cell: string): string {
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(cell);
+  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : cell;
+}
+
+function list(cell: string): string[] {
+  return cell
+    .split(/[;；]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+interface HolderInFile {
+  line: number;
+  name: string;
+  address: string | null;
+  /** As registered, or as the file describes it (registered with its first licence). */
+  record: HolderRecord;
+  registered: boolean;
+}
+
+/**
+ * Checks every row against the registry and the active key (`key`, whose seals' horizon
+ * bounds validity periods). Returns the problems (empty when the file can be imported) and the
+ * checked requests. `source` names the file in each licence's audit event.
+ */
+export function checkRows(ctx: IssuerContext, rows: CsvRow[], key: KeyRecord, source: string): { problems: RowProblem[]; batch: CheckedBatch } {
+  const db = ctx.registry.db;
+  const problems: RowProblem[] = [];
+  const holders = new Map<string, HolderInFile>();
+  const references = new Map<string, number>();
+  const batch: CheckedBatch = { requests: [], alreadyImported: 0, newHolders: 0, differences: [] };
+
+  for (const { line, values: v } of rows) {
+    try {
+      if (v.batch === '' || v.ref === '') throw new RefusedError('invalid_text', 'batch and ref are required: they are how a re-import recognises the row');
+      const uscc = checkUscc(v.uscc);
+      const region = v.region === '' ? null : (REGION_NAMES.get(v.region) ?? v.region);
+      const address = v.address === '' ? null : v.address;
+      const described = checkHolderInput(ctx, { uscc, name: v.holder_name, address, region });
+      let holder = holders.get(uscc);
+      if (!holder) {
+        const registered = getHolder(db, uscc);
+        holder = { line, name: described.name, address, record: registered ?? described, registered: registered !== undefined };
+        holders.set(uscc, holder);
+        if (registered) {
+          if (registered.name !== described.name) batch.differences.push({ uscc, line, field: 'name', registered: registered.name, file: described.name });
+          if (address !== null && registered.address !== address) batch.differences.push({ uscc, line, field: 'address', registered: registered.address, file: address });
+        }
+      } else if (holder.name !== described.name || holder.address !== address) {
+        const field = holder.name !== described.name ? 'named' : 'addressed';
+        throw new RefusedError('invalid_text', `holder ${uscc} is ${field} differently on line ${holder.line}; one holder must be described one way`);
+      }
+      const request = checkIssueTerms(
+        ctx,
+        {
+          tier: TIER_NAMES.get(v.tier) ?? v.tier,
+          sector: SECTOR_NAMES.get(v.sector) ?? v.sector,
+          chain: v.chain,
+          products: list(v.products),
+          trademarks: list(v.trademarks),
+          region: region ?? undefined,
+          validFrom: v.valid_from === '' ? undefined : calendarDate(v.valid_from),
+          validUntil: calendarDate(v.valid_until),
+          batch: v.batch,
+          ref: v.ref,
+          reason: `imported from ${source}, line ${line}`,
+        },
+        holder.record,
+      );
+      checkPeriod(request.validFrom, request.validUntil, key.verifyUntil);
+      const reference = JSON.stringify([request.batch, request.ref]);
+      const first = references.get(reference);
+      if (first !== undefined) throw new RefusedError('duplicate_reference', `batch ${request.batch} ref ${request.ref} is already on line ${first}`);
+      references.set(reference, line);
+      batch.requests.push(request);
+    } catch (error) {
+      if (!(error instanceof RefusedError)) throw error;
+      problems.push({ line, message: error.message });
+    }
+  }
+  // Rows already issued are skipped; the holders of the others that are not registered are added.
+  const refsByBatch = new Map<string, string[]>();
+  for (const r of batch.requests) {
+    const refs = refsByBatch.get(r.batch!);
+    if (refs) refs.push(r.ref!);
+    else refsByBatch.set(r.batch!, [r.ref!]);
+  }
+  const issued = new Map([...refsByBatch].map(([name, refs]) => [name, issuedReferences(db, name, refs)]));
+  const holdersToRegister = new Set<string>();
+  for (const r of batch.requests) {
+    if (issued.get(r.batch!)!.has(r.ref!)) batch.alreadyImported++;
+    else if (!holders.get(r.holder.uscc)!.registered) holdersToRegister.add(r.holder.uscc);
+  }
+  batch.newHolders = holdersToRegister.size;
+  return { problems, batch };
+}
