@@ -7,7 +7,7 @@ const GROUPS: Record<string, string[]> = {
   licence: ['issue', 'update', 'renew', 'reseal', 'suspend', 'reinstate', 'revoke', 'show', 'list'],
   keys: ['list', 'rotate', 'compromise'],
 };
-const COMMANDS = ['init', 'publish', 'verify', 'audit', 'backup', 'restore'];
+const COMMANDS = ['init', 'publish', 'verify', 'audit', 'backup', 'restore', 'import', 'artwork', 'serve'];
 
 describe('--help', () => {
   it('top level: --help and help exit 0; nothing at all is a usage error', async () => {
