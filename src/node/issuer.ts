@@ -41,10 +41,10 @@ import {
 } from '../core/index.ts';
 import { RefusedError } from './errors.ts';
 import { ensureKeysDir, issuingKeyFile, loadSigner, readPrivateKey, rootSigner, writePrivateKey, writePublicJwk, type NodeSigner } from './key-files.ts';
-import { appendAudit } from './registry/audit.ts';
+import { appendAudit, appendAuditJson } from './registry/audit.ts';
 import { readConfig, writeConfig, type RegistryConfig } from './registry/config.ts';
 import { openRegistry, registryPaths, type Registry } from './registry/db.ts';
-import { getHolder, insertHolder, updateHolderRow, type HolderRecord } from './registry/holders.ts';
+import { getHolder, getHolders, insertHolder, updateHolderRow, type HolderRecord } from './registry/holders.ts';
 import { activeKey, findKey, insertKey, listKeys, setKeyStatus, type KeyRecord } from './registry/keys.ts';
 import {
   getLicence,
@@ -122,8 +122,13 @@ function checkSector(value: unknown): Sector {
   return value as Sector;
 }
 
+/** Dates already found valid: a batch import checks the same few dates on every row. */
+const validDates = new Set<string>();
+
 export function checkDate(field: string, value: unknown): CalendarDate {
+  if (typeof value === 'string' && validDates.has(value)) return value;
   if (!isCalendarDate(value)) throw new RefusedError('invalid_date', `${field} must be a date as YYYY-MM-DD; "${String(value)}" is not`);
+  if (validDates.size < 4096) validDates.add(value);
   return value;
 }
 
@@ -178,8 +183,13 @@ function withRetry<T>(ctx: IssuerContext, operation: () => Promise<T>): Promise<
   });
 }
 
+/** The last instant formatted: a batch import asks for the same one on every row. */
+let lastAt = { time: NaN, text: '' };
+
 function at(ctx: IssuerContext): string {
-  return ctx.now.toISOString();
+  const time = ctx.now.getTime();
+  if (time !== lastAt.time) lastAt = { time, text: ctx.now.toISOString() };
+  return lastAt.text;
 }
 
 /** The active issuing key and its signer, refusing if its signing window does not cover today. */
@@ -226,6 +236,30 @@ function signSeal(key: KeyRecord, signer: NodeSigner, serial: number): string {
 
 function licenceSnapshot(licence: LicenceRecord) {
   return { ...registerEntry(licence), serial: licence.serial, sealKid: licence.sealKid, seal: licence.seal, documentKid: licence.documentKid };
+}
+
+/**
+ * What a licence.issue event records: who, when and why are the event's own columns; this is
+ * the licence's public details and serial. Its seal and licence document are not repeated:
+ * they are in its row, written once at issue (a reseal's or update's event keeps the old ones).
+ */
+function issueSnapshotJson(licence: LicenceRecord): string {
+  return JSON.stringify({
+    number: licence.number,
+    holder: licence.holder,
+    tier: licence.tier,
+    sector: licence.sector,
+    chain: licence.chain,
+    region: licence.region,
+    products: licence.products,
+    trademarks: licence.trademarks,
+    validFrom: licence.validFrom,
+    validUntil: licence.validUntil,
+    status: licence.status,
+    statusReason: licence.statusReason,
+    statusChangedAt: licence.statusChangedAt,
+    serial: licence.serial,
+  });
 }
 
 function holderSnapshot(holder: HolderRecord) {
@@ -476,9 +510,9 @@ export function checkHolderInput(ctx: IssuerContext, input: HolderInput): Holder
   };
 }
 
-function insertHolderAudited(ctx: IssuerContext, holder: HolderRecord): void {
+function insertHolderAudited(ctx: IssuerContext, holder: HolderRecord, when = at(ctx)): void {
   insertHolder(ctx.registry.db, holder);
-  appendAudit(ctx.registry.db, { at: at(ctx), actor: ctx.actor, action: 'holder.add', subject: holder.uscc, after: holderSnapshot(holder) });
+  appendAudit(ctx.registry.db, { at: when, actor: ctx.actor, action: 'holder.add', subject: holder.uscc, after: holderSnapshot(holder) });
 }
 
 export async function addHolder(ctx: IssuerContext, input: HolderInput): Promise<HolderRecord> {
@@ -684,6 +718,51 @@ async function issueChecked(ctx: IssuerContext, requests: CheckedIssue[]): Promi
   });
 }
 
+/**
+ * Licence documents' signing inputs for many licences under one key: documentSigningInput's
+ * text exactly (the same header, the same claims in the same order, base64url without
+ * padding), with the header encoded once and the claims through Buffer's native encoder.
+ */
+class DocumentInputs {
+  private header: string | null = null;
+  private readonly iat: number;
+  private readonly uri: string;
+
+  constructor(
+    private readonly ctx: IssuerContext,
+    private readonly config: RegistryConfig,
+    private readonly kid: string,
+  ) {
+    this.iat = Math.floor(ctx.now.getTime() / 1000);
+    this.uri = statusListUri(config);
+  }
+
+  signingInput(licence: LicenceRecord): string {
+    if (this.header === null) {
+      // The first one through the core, which fixes the header for the rest.
+      const input = documentSigningInput(this.ctx, licence, this.config, this.kid);
+      this.header = input.slice(0, input.indexOf('.') + 1);
+      return input;
+    }
+    const claims = {
+      number: licence.number,
+      holder: { name: licence.holder.name, uscc: licence.holder.uscc },
+      tier: licence.tier,
+      sector: licence.sector,
+      chain: licence.chain,
+      region: licence.region,
+      products: licence.products,
+      trademarks: licence.trademarks,
+      validFrom: licence.validFrom,
+      validUntil: licence.validUntil,
+      iss: ISSUER,
+      iat: this.iat,
+      status: { status_list: { idx: licence.serial, uri: this.uri } },
+    } satisfies LicenceClaims;
+    return this.header + Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+  }
+}
+
 /** Where the next licence's serial and number start. */
 export interface IssueStart {
   serial: number;
@@ -730,6 +809,10 @@ export function planIssues(ctx: IssuerContext, requests: CheckedIssue[], key: Ke
     else refsByBatch.set(c.batch, [c.ref!]);
   }
   const issued = new Map([...refsByBatch].map(([batch, refs]) => [batch, issuedReferences(db, batch, refs)]));
+  const documents = new DocumentInputs(ctx, config, key.kid);
+  const unknown = new Set<string>();
+  for (const c of requests) if (!pending.has(c.holder.uscc)) unknown.add(c.holder.uscc);
+  const registered = getHolders(db, unknown);
   for (const c of requests) {
     const existing = c.batch !== null ? issued.get(c.batch)!.get(c.ref!) : undefined;
     if (existing !== undefined) {
@@ -739,7 +822,7 @@ export function planIssues(ctx: IssuerContext, requests: CheckedIssue[], key: Ke
     checkPeriod(c.validFrom, c.validUntil, key.verifyUntil);
     if (serial > MAX_SERIAL) throw new RefusedError('serials_exhausted', 'the status list has no serials left');
     if (sequence > MAX_SEQUENCE) throw new RefusedError('serials_exhausted', `licence numbers for ${year} are used up`);
-    let holder = pending.get(c.holder.uscc) ?? getHolder(db, c.holder.uscc);
+    let holder = pending.get(c.holder.uscc) ?? registered.get(c.holder.uscc);
     let newHolder: HolderRecord | null = null;
     if (!holder) pending.set(c.holder.uscc, (holder = newHolder = c.holder));
     const licence: LicenceRecord = {
@@ -767,8 +850,8 @@ export function planIssues(ctx: IssuerContext, requests: CheckedIssue[], key: Ke
       ref: c.ref,
     };
     const sealInput = sealSigningInput({ sid: key.sid, serial, horizon: key.verifyUntil });
-    const documentInput = documentSigningInput(ctx, licence, config, key.kid);
-    signingInputs.push(sealInput, encoder.encode(documentInput));
+    const documentInput = documents.signingInput(licence);
+    signingInputs.push(sealInput, Buffer.from(documentInput, 'latin1') as Uint8Array<ArrayBuffer>);
     entries.push({ licence, sealInput, documentInput, newHolder, reason: c.reason });
     serial++;
     sequence++;
@@ -796,7 +879,6 @@ export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8
       const issued: Issued[] = [];
       const holdersAdded: HolderRecord[] = [];
       const holdersChecked = new Set<string>();
-      const audit = { at: when, actor: ctx.actor, action: 'licence.issue' };
       let signature = 0;
       for (const entry of plan.entries) {
         if (!('licence' in entry)) {
@@ -806,12 +888,16 @@ export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8
         const { licence } = entry;
         if (!holdersChecked.has(licence.holder.uscc)) {
           holdersChecked.add(licence.holder.uscc);
-          const registered = getHolder(db, licence.holder.uscc);
           if (entry.newHolder) {
-            if (registered) throw new Conflict();
-            insertHolderAudited(ctx, entry.newHolder);
+            try {
+              insertHolderAudited(ctx, entry.newHolder, when);
+            } catch (error) {
+              // Another process registered the holder since the plan was made.
+              if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Conflict();
+              throw error;
+            }
             holdersAdded.push(entry.newHolder);
-          } else if (registered?.name !== licence.holder.name) {
+          } else if (getHolder(db, licence.holder.uscc)?.name !== licence.holder.name) {
             throw new Conflict();
           }
         }
@@ -824,7 +910,7 @@ export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8
           if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new Conflict();
           throw error;
         }
-        appendAudit(db, { ...audit, subject: licence.number, reason: entry.reason, after: licenceSnapshot(licence) });
+        appendAuditJson(db, when, ctx.actor, 'licence.issue', licence.number, entry.reason, null, issueSnapshotJson(licence));
         issued.push({ licence, created: true });
       }
       return { issued, holdersAdded };

@@ -1,6 +1,7 @@
-// Ed25519 signing on a worker thread, so that a batch import signs one chunk while the main
-// thread stores the one before. Storing a licence (three rows, seven indexes, ~2.5 KB) costs
-// about as much as its two signatures, so doing both on one thread would halve throughput.
+// Ed25519 signing on a worker thread, so that a batch import signs chunks while the main
+// thread checks the rows after them or stores the ones before. Checking and storing a licence
+// (three rows, seven indexes, ~2.5 KB) costs about as much as its two signatures, so doing both
+// on one thread would halve throughput.
 // The worker runs node:crypto's `sign`, exactly what the issuer calls on the main thread.
 
 import type { KeyObject } from 'node:crypto';

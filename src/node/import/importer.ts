@@ -4,17 +4,20 @@
 // every (batch, ref) already issued and completes it.
 //
 // Speed: a chunk's licences are planned on the main thread, signed on a worker thread while the
-// main thread writes the chunk before, then written. Plans are numbered ahead of the writes; if
-// the registry moved meanwhile (another process issued), the write refuses and the import plans
-// again from what is there.
+// main thread checks the rows after it or writes the chunks before it, then written. Signing
+// starts as soon as the first chunk of rows is checked (up to MAX_AHEAD chunks ahead; if a row
+// is bad, those signatures are dropped and nothing is written). Plans are numbered ahead of the
+// writes; if the registry moved meanwhile (another process issued), the write refuses and the
+// import plans again from what is there.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { RefusedError } from '../errors.ts';
-import { Conflict, issueStart, planIssues, signingKey, writePlan, type CheckedIssue, type IssuePlan, type IssuerContext } from '../issuer.ts';
+import { Conflict, issueStart, planIssues, signingKey, writePlan, type CheckedIssue, type IssuePlan, type IssuerContext, type IssueStart } from '../issuer.ts';
+import type { KeyRecord } from '../registry/keys.ts';
 import type { HolderRecord } from '../registry/holders.ts';
 import { BatchSigner } from './batch-signer.ts';
-import { MAX_CSV_BYTES, readSelectionCsv, type CsvEncoding } from './csv.ts';
+import { MAX_CSV_BYTES, readSelectionCsv, type CsvEncoding, type SelectionCsv } from './csv.ts';
 import { ImportRefused } from './errors.ts';
 import { checkRows, type CheckedBatch, type HolderDifference } from './rows.ts';
 
@@ -59,10 +62,14 @@ function readFile(file: string): Uint8Array {
 }
 
 /** Reads and checks the file: the checked batch, or ImportRefused listing every bad row. */
-async function checkFile(ctx: IssuerContext, file: string): Promise<{ encoding: CsvEncoding; batch: CheckedBatch }> {
-  const csv = readSelectionCsv(readFile(file));
+async function checkFile(
+  ctx: IssuerContext,
+  file: string,
+  csv: SelectionCsv,
+  onGood?: (requests: readonly CheckedIssue[]) => void,
+): Promise<{ encoding: CsvEncoding; batch: CheckedBatch }> {
   const { key } = await signingKey(ctx);
-  const { problems, batch } = checkRows(ctx, csv.rows, key, path.basename(file));
+  const { problems, batch } = checkRows(ctx, csv.rows, key, path.basename(file), csv.problems.length === 0 ? onGood : undefined);
   problems.push(...csv.problems);
   if (problems.length > 0) {
     problems.sort((a, b) => a.line - b.line);
@@ -73,8 +80,7 @@ async function checkFile(ctx: IssuerContext, file: string): Promise<{ encoding: 
 
 /** Imports a selection batch CSV. Throws ImportRefused (nothing imported) for a bad file or rows. */
 export async function importSelectionBatch(ctx: IssuerContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  const { encoding, batch } = await checkFile(ctx, file);
-  const summary: ImportSummary = {
+  const summarise = (encoding: CsvEncoding, batch: CheckedBatch): ImportSummary => ({
     file,
     encoding,
     rows: batch.requests.length,
@@ -83,10 +89,25 @@ export async function importSelectionBatch(ctx: IssuerContext, file: string, opt
     skipped: batch.alreadyImported,
     differences: batch.differences,
     dryRun: options.dryRun === true,
-  };
-  if (options.dryRun) return summary;
-  const done = await issueInChunks(ctx, batch.requests, options.chunkRows ?? DEFAULT_CHUNK_ROWS, options.onProgress);
-  return { ...summary, ...done };
+  });
+  const csv = readSelectionCsv(readFile(file));
+  if (options.dryRun) {
+    const { encoding, batch } = await checkFile(ctx, file, csv);
+    return summarise(encoding, batch);
+  }
+  return ctx.registry.exclusive(async () => {
+    // Signing starts while the rows are still being checked: chunks of good rows are planned and
+    // signed ahead (signatures only, nothing is written), and dropped if any row turns out bad.
+    const chunks = new ChunkPipeline(ctx, options.chunkRows ?? DEFAULT_CHUNK_ROWS);
+    try {
+      await chunks.start();
+      const { encoding, batch } = await checkFile(ctx, file, csv, (requests) => chunks.offer(requests));
+      const done = await chunks.issue(batch.requests, options.onProgress);
+      return { ...summarise(encoding, batch), ...done };
+    } finally {
+      await chunks.close();
+    }
+  });
 }
 
 interface InFlight {
@@ -95,58 +116,105 @@ interface InFlight {
   signatures: Promise<Uint8Array[]>;
 }
 
+/** Chunks planned and signed ahead of the write; at most this many at a time. */
+const MAX_AHEAD = 8;
+
 /**
- * Issues `requests` in chunks of `chunkRows`, each chunk signed on the worker while the one
- * before it is written. After a Conflict the chunks not yet written are planned again.
+ * Issues requests in chunks of `chunkRows`, each chunk signed on the worker while the ones
+ * before it are checked or written. After a Conflict the chunks not yet written are planned
+ * again from what the registry holds.
  */
-async function issueInChunks(
-  ctx: IssuerContext,
-  requests: CheckedIssue[],
-  chunkRows: number,
-  onProgress: ImportOptions['onProgress'],
-): Promise<Pick<ImportSummary, 'holdersAdded' | 'licencesIssued' | 'skipped'>> {
-  const counts = { holdersAdded: 0, licencesIssued: 0, skipped: 0 };
-  let done = 0;
-  let attempts = 0;
-  onProgress?.(0, requests.length);
-  await ctx.registry.exclusive(async () => {
-    while (done < requests.length) {
-      const { key, signer } = await signingKey(ctx);
-      const signing = new BatchSigner(signer.keyObject);
-      // Each plan starts where the one before it will end, before that one is written.
-      let start = issueStart(ctx);
-      let next = done;
-      const pending = new Map<string, HolderRecord>();
-      const launch = (): InFlight | null => {
-        if (next >= requests.length) return null;
-        const chunk = requests.slice(next, next + chunkRows);
-        next += chunk.length;
-        const plan = planIssues(ctx, chunk, key, start, pending);
-        start = plan.next;
-        const signatures = signing.sign(plan.signingInputs);
-        // A chunk signed ahead is dropped unread when the one before it fails.
-        signatures.catch(() => undefined);
-        return { plan, rows: chunk.length, signatures };
-      };
+class ChunkPipeline {
+  private signing: BatchSigner | null = null;
+  private key!: KeyRecord;
+  private from!: IssueStart;
+  private pending = new Map<string, HolderRecord>();
+  private ahead: InFlight[] = [];
+  /** Requests planned so far (from the first not yet written). */
+  private next = 0;
+  private done = 0;
+  /** A plan ahead failed: planning starts over when issuing begins. */
+  private stale = false;
+
+  constructor(
+    private readonly ctx: IssuerContext,
+    private readonly chunkRows: number,
+  ) {}
+
+  /** (Re)starts planning from the first request not yet written, with the active key. */
+  async start(): Promise<void> {
+    await this.signing?.close();
+    this.signing = null;
+    for (const chunk of this.ahead) chunk.signatures.catch(() => undefined);
+    this.ahead = [];
+    const { key, signer } = await signingKey(this.ctx);
+    this.key = key;
+    this.signing = new BatchSigner(signer.keyObject);
+    this.from = issueStart(this.ctx);
+    this.pending = new Map();
+    this.next = this.done;
+    this.stale = false;
+  }
+
+  /** Plans and sends for signing the next chunk of `requests`, if it is complete (or `all`). */
+  private launch(requests: readonly CheckedIssue[], all: boolean): boolean {
+    if (this.ahead.length >= MAX_AHEAD) return false;
+    const end = Math.min(this.next + this.chunkRows, requests.length);
+    if (end === this.next || (!all && end - this.next < this.chunkRows)) return false;
+    const chunk = requests.slice(this.next, end);
+    const plan = planIssues(this.ctx, chunk, this.key, this.from, this.pending);
+    this.next = end;
+    this.from = plan.next;
+    const signatures = this.signing!.sign(plan.signingInputs);
+    // A chunk signed ahead is dropped unread when one before it fails.
+    signatures.catch(() => undefined);
+    this.ahead.push({ plan, rows: chunk.length, signatures });
+    return true;
+  }
+
+  /** Good rows so far, while checking: a complete chunk is planned and signed ahead. */
+  offer(requests: readonly CheckedIssue[]): void {
+    if (this.stale || requests.length - this.next < this.chunkRows) return;
+    try {
+      this.launch(requests, false);
+    } catch {
+      // Not the row's fault (say, serials used up): issuing plans again and reports it.
+      this.stale = true;
+    }
+  }
+
+  async issue(requests: CheckedIssue[], onProgress: ImportOptions['onProgress']): Promise<Pick<ImportSummary, 'holdersAdded' | 'licencesIssued' | 'skipped'>> {
+    const counts = { holdersAdded: 0, licencesIssued: 0, skipped: 0 };
+    let attempts = 0;
+    onProgress?.(0, requests.length);
+    if (this.stale) await this.start();
+    while (this.done < requests.length) {
       try {
-        for (let current = launch(); current; ) {
-          const signatures = await current.signatures;
-          const following = launch();
-          const outcome = writePlan(ctx, current.plan, signatures);
-          for (const issued of outcome.issued) counts[issued.created ? 'licencesIssued' : 'skipped']++;
-          counts.holdersAdded += outcome.holdersAdded.length;
-          done += current.rows;
-          attempts = 0;
-          onProgress?.(done, requests.length);
-          current = following;
-        }
+        if (this.ahead.length === 0) this.launch(requests, true);
+        const current = this.ahead[0]!;
+        const signatures = await current.signatures;
+        // Keep the worker busy while this chunk is written.
+        while (this.launch(requests, true));
+        const outcome = writePlan(this.ctx, current.plan, signatures);
+        this.ahead.shift();
+        for (const issued of outcome.issued) counts[issued.created ? 'licencesIssued' : 'skipped']++;
+        counts.holdersAdded += outcome.holdersAdded.length;
+        this.done += current.rows;
+        attempts = 0;
+        onProgress?.(this.done, requests.length);
       } catch (error) {
         if (!(error instanceof Conflict)) throw error;
-        if (++attempts >= ATTEMPTS) throw new RefusedError('conflict', `the registry kept changing during the import; ${done} of ${requests.length} rows are imported: run it again`);
-      } finally {
-        await signing.close();
+        if (++attempts >= ATTEMPTS) throw new RefusedError('conflict', `the registry kept changing during the import; ${this.done} of ${requests.length} rows are imported: run it again`);
+        await this.start();
       }
     }
-  });
-  return counts;
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    for (const chunk of this.ahead) chunk.signatures.catch(() => undefined);
+    this.ahead = [];
+    await this.signing?.close();
+    this.signing = null;
+  }
 }

@@ -5,7 +5,7 @@
 import { MESSAGES, REGIONS, SECTORS, TIERS, type Sector, type Tier } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
 import { checkHolderInput, checkIssueTerms, checkPeriod, checkUscc, type CheckedIssue, type IssuerContext } from '../issuer.ts';
-import { getHolder, type HolderRecord } from '../registry/holders.ts';
+import { getHolders, type HolderRecord } from '../registry/holders.ts';
 import type { KeyRecord } from '../registry/keys.ts';
 import { issuedReferences } from '../registry/licences.ts';
 import type { CsvRow } from './csv.ts';
@@ -69,12 +69,22 @@ interface HolderInFile {
  * bounds validity periods). Returns the problems (empty when the file can be imported) and the
  * checked requests. `source` names the file in each licence's audit event.
  */
-export function checkRows(ctx: IssuerContext, rows: CsvRow[], key: KeyRecord, source: string): { problems: RowProblem[]; batch: CheckedBatch } {
+export function checkRows(
+  ctx: IssuerContext,
+  rows: CsvRow[],
+  key: KeyRecord,
+  source: string,
+  /** Called after each good row with the requests so far, while no row has been bad. */
+  onGood?: (requests: readonly CheckedIssue[]) => void,
+): { problems: RowProblem[]; batch: CheckedBatch } {
   const db = ctx.registry.db;
   const problems: RowProblem[] = [];
   const holders = new Map<string, HolderInFile>();
   const references = new Map<string, number>();
   const batch: CheckedBatch = { requests: [], alreadyImported: 0, newHolders: 0, differences: [] };
+
+  // The registered holders the file names, in one query (a USCC is matched as checkUscc reads it).
+  const known = getHolders(db, new Set(rows.map((row) => row.values.uscc.trim().toUpperCase())));
 
   for (const { line, values: v } of rows) {
     try {
@@ -85,7 +95,7 @@ export function checkRows(ctx: IssuerContext, rows: CsvRow[], key: KeyRecord, so
       const described = checkHolderInput(ctx, { uscc, name: v.holder_name, address, region });
       let holder = holders.get(uscc);
       if (!holder) {
-        const registered = getHolder(db, uscc);
+        const registered = known.get(uscc);
         holder = { line, name: described.name, address, record: registered ?? described, registered: registered !== undefined };
         holders.set(uscc, holder);
         if (registered) {
@@ -119,6 +129,7 @@ export function checkRows(ctx: IssuerContext, rows: CsvRow[], key: KeyRecord, so
       if (first !== undefined) throw new RefusedError('duplicate_reference', `batch ${request.batch} ref ${request.ref} is already on line ${first}`);
       references.set(reference, line);
       batch.requests.push(request);
+      if (onGood && problems.length === 0) onGood(batch.requests);
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
       problems.push({ line, message: error.message });

@@ -41,6 +41,11 @@ export function appendAudit(db: Db, entry: AuditEntry): void {
   );
 }
 
+/** appendAudit with `before` and `after` already as JSON text (a batch import writes many). */
+export function appendAuditJson(db: Db, at: string, actor: string, action: string, subject: string, reason: string | null, before: string | null, after: string | null): void {
+  statement(db, 'INSERT INTO audit_events (at, actor, action, subject, reason, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)').run(at, actor, action, subject, reason, before, after);
+}
+
 export function listAudit(db: Db, filter: { subject?: string; since?: Date } = {}): AuditEvent[] {
   const where: string[] = [];
   const params: string[] = [];

@@ -29,6 +29,12 @@ export function getHolder(db: Db, uscc: string): HolderRecord | undefined {
   return row && fromRow(row);
 }
 
+/** The registered holders among `usccs`, by USCC: one query for a whole chunk. */
+export function getHolders(db: Db, usccs: Iterable<string>): Map<string, HolderRecord> {
+  const rows = statement(db, 'SELECT * FROM holders WHERE uscc IN (SELECT value FROM json_each(?))').all(JSON.stringify([...usccs])) as HolderRow[];
+  return new Map(rows.map((row) => [row.uscc, fromRow(row)]));
+}
+
 export function listHolders(db: Db, filter: { region?: string } = {}): HolderRecord[] {
   const rows = filter.region
     ? (statement(db, 'SELECT * FROM holders WHERE region = ? ORDER BY uscc').all(filter.region) as HolderRow[])

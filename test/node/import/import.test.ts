@@ -6,8 +6,10 @@ import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { importSelectionBatch } from '../../../src/node/import/index.ts';
 import { addHolder } from '../../../src/node/issuer.ts';
+import { licenceDocumentSigningInput } from '../../../src/core/index.ts';
 import { openRegistry } from '../../../src/node/registry/db.ts';
-import { apiRegistry, cliRegistry, dumpTables, qdyp, USCC, type Run } from '../support.ts';
+import { getLicence, registerEntry } from '../../../src/node/registry/licences.ts';
+import { apiRegistry, cliRegistry, dumpTables, NOW, qdyp, USCC, type Run } from '../support.ts';
 import { generatedCsv, HEADER, query, toGb18030, usccFor } from './batch-files.ts';
 
 type Registry = Awaited<ReturnType<typeof cliRegistry>>;
@@ -141,6 +143,19 @@ describe('qdyp import: bad rows', () => {
     expect(edgeFiles(reg)).toEqual(edge);
   });
 
+  it('a bad row after chunks already signed ahead still leaves everything unchanged', async () => {
+    const reg = await cliRegistry();
+    const before = dumpTables(reg.db);
+    const edge = edgeFiles(reg);
+    // 2,400 good rows (two chunks and more, signed while later rows are checked), then a bad one.
+    const csv = `${generatedCsv(2400).trimEnd()}\r\n2026,2401,${usccFor(5000)},青岛企业,青岛市,370299,product,manufacturing,,产品,,2026-01-01,2028-12-31\r\n`;
+    const run = await importFile(reg, csv, ['--json']);
+    expect(run.code).toBe(1);
+    expect(run.json().problems.map((p: { line: number }) => p.line)).toEqual([2402]);
+    expect(dumpTables(reg.db)).toEqual(before);
+    expect(edgeFiles(reg)).toEqual(edge);
+  });
+
   it('reports rows the file itself contradicts: a (batch, ref) twice, one holder described two ways, a short row', async () => {
     const reg = await cliRegistry();
     const before = dumpTables(reg.db);
@@ -236,9 +251,34 @@ describe('qdyp import: progress, audit and the published result', () => {
     ]);
     const [event] = query<{ reason: string; after: string }>(reg.db, `SELECT reason, after FROM audit_events WHERE subject = 'QDYP-2026-002500'`);
     expect(event!.reason).toBe('imported from batch.csv, line 2501');
+    // The event records the licence's public details; its seal and document are in its row.
+    const [row] = query<{ serial: number; holder_uscc: string }>(reg.db, `SELECT serial, holder_uscc FROM licences WHERE number = 'QDYP-2026-002500'`);
+    expect(JSON.parse(event!.after)).toEqual({
+      number: 'QDYP-2026-002500',
+      holder: { name: '青岛品牌企业1249有限公司', uscc: row!.holder_uscc },
+      tier: 'product',
+      sector: 'manufacturing',
+      chain: '智能家电',
+      region: '370202',
+      products: ['冰箱', '洗衣机'],
+      trademarks: ['海尔', '卡萨帝'],
+      validFrom: '2026-01-01',
+      validUntil: '2028-12-31',
+      status: 'valid',
+      statusReason: null,
+      statusChangedAt: '2026-11-27T04:00:00.000Z',
+      serial: row!.serial,
+    });
 
     for (const number of ['QDYP-2026-000001', 'QDYP-2026-002500']) {
       const shown = (await reg.run(['licence', 'show', number, '--json'])).json();
+      // The document is byte for byte what the core's licenceDocumentSigningInput makes of the licence.
+      const registry = openRegistry(reg.db);
+      const licence = getLicence(registry.db, number)!;
+      const { status: _s, statusReason: _r, statusChangedAt: _c, ...details } = registerEntry(licence);
+      const claims = { ...details, iss: 'qdyp', iat: Date.parse(NOW) / 1000, status: { status_list: { idx: licence.serial, uri: 'https://v.qdyp.cn/api/v1/status-list' } } };
+      expect(licence.document.slice(0, licence.document.lastIndexOf('.'))).toBe(licenceDocumentSigningInput(claims, licence.documentKid));
+      registry.close();
       const verified = await reg.run(['verify', shown.sealUrl, '--json']);
       expect(verified.json()).toMatchObject({ code: 'authorized', licence: { number } });
       const document = path.join(reg.dir, `${number}.jws`);
