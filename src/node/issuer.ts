@@ -244,22 +244,7 @@ function licenceSnapshot(licence: LicenceRecord) {
  * they are in its row, written once at issue (a reseal's or update's event keeps the old ones).
  */
 function issueSnapshotJson(licence: LicenceRecord): string {
-  return JSON.stringify({
-    number: licence.number,
-    holder: licence.holder,
-    tier: licence.tier,
-    sector: licence.sector,
-    chain: licence.chain,
-    region: licence.region,
-    products: licence.products,
-    trademarks: licence.trademarks,
-    validFrom: licence.validFrom,
-    validUntil: licence.validUntil,
-    status: licence.status,
-    statusReason: licence.statusReason,
-    statusChangedAt: licence.statusChangedAt,
-    serial: licence.serial,
-  });
+  return JSON.stringify({ ...registerEntry(licence), serial: licence.serial });
 }
 
 function holderSnapshot(holder: HolderRecord) {
