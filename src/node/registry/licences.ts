@@ -210,14 +210,13 @@ export function insertLicence(db: Db, licence: LicenceRecord, recordedAt: string
  */
 export function updateLicenceRow(db: Db, licence: LicenceRecord, expectedRevision: number, recordedAt: string): boolean {
   const before = getLicenceBySerial(db, licence.serial);
-  const result = db
-    .prepare(
+  const result = statement(
+      db,
       `UPDATE licences SET tier = ?, sector = ?, chain = ?, region = ?, products = ?, trademarks = ?, status = ?,
          status_reason = ?, status_changed_at = ?, seal_kid = ?, seal = ?, document_kid = ?, document = ?,
          revision = revision + 1
        WHERE serial = ? AND revision = ?`,
-    )
-    .run(
+    ).run(
       licence.tier,
       licence.sector,
       licence.chain,
