@@ -1,15 +1,12 @@
-// Types for the workerd tests: the Worker's bindings on `env` from cloudflare:test, and the
-// root key vitest.config.ts makes for the run.
+// Types for the workerd tests. `env` from cloudflare:test is Cloudflare.Env: the Worker's
+// bindings as `wrangler types` generated them from wrangler.toml (worker-configuration.d.ts;
+// `npm run types` after changing wrangler.toml). A binding only the tests have would extend it
+// here (`declare global { namespace Cloudflare { interface Env { … } } }`). The root key that
+// vitest.config.ts makes for the run reaches the tests through inject('workerRoot').
+/// <reference path="../../worker-configuration.d.ts" />
 import type { PrivateJwk } from '../../src/core/index.ts';
-import type { Env as WorkerEnv } from '../../src/worker/index.ts';
 
 export type WorkerTestRoot = PrivateJwk;
-
-declare global {
-  namespace Cloudflare {
-    interface Env extends WorkerEnv {}
-  }
-}
 
 declare module 'vitest' {
   export interface ProvidedContext {

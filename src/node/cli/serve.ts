@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MESSAGES } from '../../core/index.ts';
+import { parseVerifierConfig } from '../../web/config.ts';
 import { demoLicences, openDemoRegistry } from '../demo.ts';
 import { openRegistry, registryPaths } from '../registry/db.ts';
 import { readConfig } from '../registry/config.ts';
@@ -30,6 +31,13 @@ function port(cli: Cli): number {
   const raw = cli.io.env.PORT ?? '8080';
   if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new UsageError('PORT must be a port number (0-65535)');
   return Number(raw);
+}
+
+/** QDYP_VERIFY_ORIGIN, judged as the Worker judges it, but refused here rather than ignored. */
+function originFromEnv(cli: Cli): string | null {
+  const { verifyOrigin, problems } = parseVerifierConfig({ verifyOrigin: cli.io.env.QDYP_VERIFY_ORIGIN });
+  if (problems[0]) throw new UsageError(problems[0]);
+  return verifyOrigin;
 }
 
 /** The host people type: a wildcard bind is reached through loopback on this machine. */
@@ -69,7 +77,7 @@ keys rotate or keys compromise).`,
     const host = text(parsed, 'host') ?? '127.0.0.1';
     const now = cli.now();
     let edgeDir: string;
-    let verifyOrigin: string | null = cli.io.env.QDYP_VERIFY_ORIGIN ?? null;
+    let verifyOrigin = originFromEnv(cli);
     let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences> } | null = null;
 
     if (flag(parsed, 'demo')) {

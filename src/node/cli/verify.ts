@@ -5,10 +5,8 @@
 import fs from 'node:fs';
 import {
   buildTrustContext,
-  isPublicJwk,
   MESSAGES,
   parseBundle,
-  publicJwk,
   rootTrust,
   sealFromInput,
   verifyLicenceDocument,
@@ -17,6 +15,7 @@ import {
   type TrustArtifacts,
   type Verdict,
 } from '../../core/index.ts';
+import { parseVerifierConfig } from '../../web/config.ts';
 import { readTrustArtifacts } from '../edge-store.ts';
 import { RefusedError } from '../errors.ts';
 import { registryPaths } from '../registry/db.ts';
@@ -44,21 +43,16 @@ export function readPinnedRoot(cli: Cli, file: string | undefined): PublicJwk {
   } else {
     throw new UsageError(`no pinned root key: give --root FILE or set QDYP_ROOT_JWK (there is no ${dbPaths.rootPublicJwk})`);
   }
-  let jwk: unknown;
-  try {
-    jwk = JSON.parse(raw);
-  } catch {
-    throw new UsageError(`${source} is not a JSON Web Key`);
-  }
-  if (!isPublicJwk(jwk)) throw new UsageError(`${source} is not an Ed25519 public JWK`);
-  return publicJwk(jwk);
+  const { root, problems } = parseVerifierConfig({ rootJwk: raw }, { rootJwk: source });
+  if (!root) throw new UsageError(problems[0] ?? `${source} is not a JSON Web Key`);
+  return root;
 }
 
 /** The key-list version floor from --min-key-list-version or QDYP_MIN_KEY_LIST_VERSION. */
-export function keyListFloor(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^[1-9]\d{0,8}$/.test(value)) throw new UsageError('the minimum key-list version must be a positive whole number');
-  return Number(value);
+export function keyListFloor(value: string | undefined, source = 'QDYP_MIN_KEY_LIST_VERSION'): number | undefined {
+  const { minKeyListVersion, problems } = parseVerifierConfig({ minKeyListVersion: value }, { minKeyListVersion: source });
+  if (problems[0]) throw new UsageError(problems[0]);
+  return minKeyListVersion;
 }
 
 function readText(file: string, what: string): string {
@@ -132,7 +126,8 @@ verify reads only published artifacts, never the database: it sees what the edge
   options: { bundle: { type: 'string' }, root: { type: 'string' }, 'min-key-list-version': { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(parsed, cli) {
-    const minKeyListVersion = keyListFloor(text(parsed, 'min-key-list-version') ?? cli.io.env.QDYP_MIN_KEY_LIST_VERSION);
+    const floor = text(parsed, 'min-key-list-version');
+    const minKeyListVersion = floor === undefined ? keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION) : keyListFloor(floor, '--min-key-list-version');
     const subject = readSubject(cli, parsed.positionals[0]!);
     const root = await rootTrust(readPinnedRoot(cli, text(parsed, 'root')));
     const bundleFile = text(parsed, 'bundle');

@@ -1,0 +1,227 @@
+// The one-way imports of STYLE.md, checked on every file under src/: core ← web ← worker, and
+// node above them all. A small rule engine (one rule per folder of src/) reads each file's
+// import and export-from specifiers with a regex, good enough for code written in this style;
+// the negative cases below prove each rule can fail. A new folder under src/ (the portal, the
+// console, the browser code) is refused until it has a rule in LAYERS.
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+interface SourceFile {
+  /** Relative to the repository root, with forward slashes: `src/core/seal.ts`. */
+  path: string;
+  source: string;
+}
+
+interface Layer {
+  /** Folders of ours (relative to the repository root) this layer may import from. */
+  ours: string[];
+  /** npm packages it may import (a name covers its subpaths: `hono` allows `hono/jsx`); '*' is any. */
+  packages: string[];
+  /** Packages it may name in type-only imports (they bring no code into the bundle). */
+  typePackages?: string[];
+  /** Whether it may import Node's builtins (`node:fs`, `fs`). */
+  nodeBuiltins: boolean;
+}
+
+const LAYERS: Record<string, Layer> = {
+  'src/core': { ours: ['src/core'], packages: ['jose', '@noble/ed25519', '@sd-jwt/jwt-status-list'], nodeBuiltins: false },
+  'src/web': { ours: ['src/web', 'src/core'], packages: ['hono'], nodeBuiltins: false },
+  'src/worker': {
+    ours: ['src/worker', 'src/web', 'src/core'],
+    packages: [],
+    typePackages: ['@cloudflare/workers-types', 'cloudflare:workers'],
+    nodeBuiltins: false,
+  },
+  'src/node': { ours: ['src'], packages: ['*'], nodeBuiltins: true },
+};
+
+interface Specifier {
+  specifier: string;
+  typeOnly: boolean;
+  line: number;
+}
+
+interface Violation {
+  file: string;
+  line: number;
+  specifier: string;
+  reason: string;
+}
+
+const STATIC = /^[ \t]*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"]([^'"]+)['"]/gm;
+const SIDE_EFFECT = /^[ \t]*import\s*['"]([^'"]+)['"]/gm;
+const DYNAMIC = /(typeof\s*)?\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const REFERENCE = /^\/\/\/\s*<reference\s+(types|path)\s*=\s*['"]([^'"]+)['"]/gm;
+
+/** `import { type A, type B } from` is type-only too; `import { type A, B }` is not. */
+function onlyTypes(clause: string): boolean {
+  const names = /^\{([^}]*)\}$/.exec(clause.trim())?.[1];
+  if (names === undefined) return false;
+  const parts = names.split(',').map((p) => p.trim()).filter(Boolean);
+  return parts.length > 0 && parts.every((p) => p.startsWith('type '));
+}
+
+function specifiers(source: string): Specifier[] {
+  const lineOf = (index: number) => source.slice(0, index).split('\n').length;
+  const found: Specifier[] = [];
+  for (const m of source.matchAll(STATIC)) {
+    found.push({ specifier: m[4]!, typeOnly: Boolean(m[2]) || onlyTypes(m[3]!), line: lineOf(m.index) });
+  }
+  for (const m of source.matchAll(SIDE_EFFECT)) found.push({ specifier: m[1]!, typeOnly: false, line: lineOf(m.index) });
+  for (const m of source.matchAll(DYNAMIC)) found.push({ specifier: m[2]!, typeOnly: Boolean(m[1]), line: lineOf(m.index) });
+  for (const m of source.matchAll(REFERENCE)) {
+    // <reference path> names a file of ours; <reference types> a package, type-only by nature.
+    found.push({ specifier: m[1] === 'path' && !m[2]!.startsWith('.') ? `./${m[2]}` : m[2]!, typeOnly: true, line: lineOf(m.index) });
+  }
+  return found.sort((a, b) => a.line - b.line);
+}
+
+const within = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** `node` itself is @types/node, as named by `/// <reference types="node" />`. */
+function isNodeBuiltin(specifier: string): boolean {
+  return specifier === 'node' || specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
+}
+
+/** Why `file` (in `layer`) may not import `s`, or null when it may. */
+function refusal(file: string, folder: string, layer: Layer, s: Specifier): string | null {
+  if (s.specifier.startsWith('.') || s.specifier.startsWith('/')) {
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), s.specifier));
+    if (within(target, 'test')) return 'src/ never imports test/';
+    if (!within(target, 'src')) return 'src/ imports nothing outside src/';
+    if (!layer.ours.some((f) => within(target, f))) return `${folder} may import only ${layer.ours.join(', ')} of ours`;
+    return null;
+  }
+  if (isNodeBuiltin(s.specifier)) return layer.nodeBuiltins ? null : `${folder} runs outside Node: no Node builtins`;
+  const name = packageName(s.specifier);
+  if (layer.packages.includes('*') || layer.packages.includes(name)) return null;
+  if (layer.typePackages?.includes(name)) return s.typeOnly ? null : `${folder} may import ${name} for types only`;
+  const allowed = [...layer.packages, ...(layer.typePackages ?? []).map((p) => `${p} (types)`)];
+  return `${folder} may import only these packages: ${allowed.join(', ') || 'none'}`;
+}
+
+function violations(files: SourceFile[], layers: Record<string, Layer> = LAYERS): Violation[] {
+  const found: Violation[] = [];
+  for (const file of files) {
+    const folder = Object.keys(layers).find((f) => within(file.path, f));
+    if (!folder) {
+      found.push({ file: file.path, line: 1, specifier: '', reason: 'no layer rule covers this folder: add one to LAYERS' });
+      continue;
+    }
+    for (const s of specifiers(file.source)) {
+      const reason = refusal(file.path, folder, layers[folder]!, s);
+      if (reason) found.push({ file: file.path, line: s.line, specifier: s.specifier, reason });
+    }
+  }
+  return found;
+}
+
+/** Every .ts/.tsx file under `root`/src, with its path relative to `root`. */
+function readSources(root: string): SourceFile[] {
+  return fs
+    .readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => {
+      const rel = path.posix.join('src', f.split(path.sep).join('/'));
+      return { path: rel, source: fs.readFileSync(path.join(root, rel), 'utf8') };
+    })
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const format = (v: Violation) => `${v.file}:${v.line} ${v.specifier ? `'${v.specifier}'` : ''}: ${v.reason}`;
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+describe('the architecture', () => {
+  it('src/ keeps its imports one way: core ← web ← worker, node above them', () => {
+    const files = readSources(REPO);
+    // Not vacuous: every layer has files, and the walker sees their imports.
+    for (const folder of Object.keys(LAYERS)) expect(files.some((f) => within(f.path, folder)), folder).toBe(true);
+    expect(specifiers(files.find((f) => f.path === 'src/worker/index.ts')!.source).map((s) => s.specifier)).toContain('../web/index.ts');
+    expect(violations(files).map(format)).toEqual([]);
+  });
+});
+
+describe('the architecture rules', () => {
+  /** Lays `files` out under a temporary src/ and reads them back as the real test does. */
+  function check(files: Record<string, string>): string[] {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qdyp-architecture-'));
+    try {
+      for (const [file, source] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), source);
+      }
+      return violations(readSources(root)).map(format);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('accepts what each layer may import', () => {
+    expect(
+      check({
+        'src/core/a.ts': `import { jwtVerify } from 'jose';\nimport * as ed from '@noble/ed25519';\nexport * from './b.ts';\n`,
+        'src/core/b.ts': `export { StatusList } from '@sd-jwt/jwt-status-list';\n`,
+        'src/web/app.tsx': `import { Hono } from 'hono';\nimport { html } from 'hono/html';\nimport type { PublicJwk } from '../core/index.ts';\n`,
+        'src/worker/index.ts': `import type { KVNamespace } from '@cloudflare/workers-types';\nimport { type DurableObjectState } from 'cloudflare:workers';\nimport { createApp } from '../web/index.ts';\ntype M = typeof import('../core/a.ts');\n`,
+        'src/node/x.ts': `import fs from 'node:fs';\nimport path from 'path';\nimport Database from 'better-sqlite3';\nimport { createApp } from '../web/index.ts';\nimport { kvSource } from '../worker/kv-source.ts';\nconst m = await import('./y.ts');\n`,
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['core importing node/', 'src/core/a.ts', `import { issue } from '../node/x.ts';`, `src/core/a.ts:1 '../node/x.ts': src/core may import only src/core of ours`],
+    ['core importing web/', 'src/core/a.ts', `export { createApp } from '../web/index.ts';`, `src/core/a.ts:1 '../web/index.ts': src/core may import only src/core of ours`],
+    ['core importing node:fs', 'src/core/a.ts', `import fs from 'node:fs';`, `src/core/a.ts:1 'node:fs': src/core runs outside Node: no Node builtins`],
+    ['core importing a bare builtin', 'src/core/a.ts', `import { Buffer } from 'buffer';`, `src/core/a.ts:1 'buffer': src/core runs outside Node: no Node builtins`],
+    ['core importing a package off its list', 'src/core/a.ts', `import { Hono } from 'hono';`, `src/core/a.ts:1 'hono': src/core may import only these packages: jose, @noble/ed25519, @sd-jwt/jwt-status-list`],
+    ['core pulling in Node types', 'src/core/a.ts', `/// <reference types="node" />`, `src/core/a.ts:1 'node': src/core runs outside Node: no Node builtins`],
+    ['web importing node/', 'src/web/app.tsx', `import {\n  directorySource,\n} from '../node/server.ts';`, `src/web/app.tsx:1 '../node/server.ts': src/web may import only src/web, src/core of ours`],
+    ['web importing worker/', 'src/web/app.tsx', `import { kvSource } from '../worker/kv-source.ts';`, `src/web/app.tsx:1 '../worker/kv-source.ts': src/web may import only src/web, src/core of ours`],
+    ['web importing @hono/node-server', 'src/web/app.tsx', `import { serve } from '@hono/node-server';`, `src/web/app.tsx:1 '@hono/node-server': src/web may import only these packages: hono`],
+    ['web importing node:path lazily', 'src/web/app.tsx', `const p = await import('node:path');`, `src/web/app.tsx:1 'node:path': src/web runs outside Node: no Node builtins`],
+    ['worker importing better-sqlite3', 'src/worker/index.ts', `import Database from 'better-sqlite3';`, `src/worker/index.ts:1 'better-sqlite3': src/worker may import only these packages: @cloudflare/workers-types (types), cloudflare:workers (types)`],
+    ['worker importing node/', 'src/worker/index.ts', `import { startServer } from '../node/server.ts';`, `src/worker/index.ts:1 '../node/server.ts': src/worker may import only src/worker, src/web, src/core of ours`],
+    ['worker importing workers-types for values', 'src/worker/index.ts', `import { KVNamespace } from '@cloudflare/workers-types';`, `src/worker/index.ts:1 '@cloudflare/workers-types': src/worker may import @cloudflare/workers-types for types only`],
+    ['worker importing a value beside a type', 'src/worker/index.ts', `import { type Env, DurableObject } from 'cloudflare:workers';`, `src/worker/index.ts:1 'cloudflare:workers': src/worker may import cloudflare:workers for types only`],
+    ['worker importing node:buffer', 'src/worker/index.ts', `import 'node:buffer';`, `src/worker/index.ts:1 'node:buffer': src/worker runs outside Node: no Node builtins`],
+    ['node importing test/', 'src/node/x.ts', `\n\nimport { tempDir } from '../../test/node/support.ts';`, `src/node/x.ts:3 '../../test/node/support.ts': src/ never imports test/`],
+    ['core importing test/', 'src/core/a.ts', `import type { Vectors } from '../../test/support/vectors.ts';`, `src/core/a.ts:1 '../../test/support/vectors.ts': src/ never imports test/`],
+    ['src importing outside src/', 'src/node/x.ts', `import { run } from '../../bench/run.ts';`, `src/node/x.ts:1 '../../bench/run.ts': src/ imports nothing outside src/`],
+    ['a folder with no rule yet', 'src/portal/app.ts', `import { Hono } from 'hono';`, `src/portal/app.ts:1 : no layer rule covers this folder: add one to LAYERS`],
+  ])('refuses %s', (_, file, source, expected) => {
+    expect(check({ [file]: `${source}\n` })).toEqual([expected]);
+  });
+
+  it('reads every form of import, and ignores look-alikes in comments', () => {
+    const source = [
+      `import type { A } from './a.ts';`,
+      `import { type B, type C } from './b.ts';`,
+      `import D, { E } from './d.ts';`,
+      `export * as F from './f.ts';`,
+      `export type { G } from './g.ts';`,
+      `import './side-effect.ts';`,
+      `type H = typeof import('./h.ts');`,
+      `const i = () => import('./i.ts');`,
+      `// import { nothing } from './comment.ts';`,
+    ].join('\n');
+    expect(specifiers(source)).toEqual([
+      { specifier: './a.ts', typeOnly: true, line: 1 },
+      { specifier: './b.ts', typeOnly: true, line: 2 },
+      { specifier: './d.ts', typeOnly: false, line: 3 },
+      { specifier: './f.ts', typeOnly: false, line: 4 },
+      { specifier: './g.ts', typeOnly: true, line: 5 },
+      { specifier: './side-effect.ts', typeOnly: false, line: 6 },
+      { specifier: './h.ts', typeOnly: true, line: 7 },
+      { specifier: './i.ts', typeOnly: false, line: 8 },
+    ]);
+  });
+});
