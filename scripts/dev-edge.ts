@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { ARTIFACT_NAMES, parseRootJwk } from '../src/web/index.ts';
+import { kvBulkEntries, readEdge } from '../src/node/edge-store.ts';
+import { parseRootJwk } from '../src/web/index.ts';
 
 const USAGE = `usage: npm run dev:edge -- [EDGE_DIR] [--root FILE] [wrangler dev options]
 
@@ -40,8 +41,8 @@ for (let i = 0; i < args.length; i++) {
 }
 
 edgeDir = resolve(edgeDir);
-const present = ARTIFACT_NAMES.filter((name) => existsSync(join(edgeDir, name)));
-if (present.length === 0) fail(`no published artifacts in ${edgeDir}: run \`npm start\` once (demo) or \`qdyp publish\``);
+const entries = kvBulkEntries(readEdge(edgeDir));
+if (entries.length === 0) fail(`no published artifacts in ${edgeDir}: run \`npm start\` once (demo) or \`qdyp publish\``);
 
 const rootText = rootFile
   ? readFileSync(rootFile, 'utf8')
@@ -56,13 +57,13 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
 const scratch = mkdtempSync(join(tmpdir(), 'qdyp-dev-edge-'));
 try {
   const bulk = join(scratch, 'artifacts.json');
-  writeFileSync(bulk, JSON.stringify(present.map((name) => ({ key: name, value: readFileSync(join(edgeDir, name), 'utf8') }))));
+  writeFileSync(bulk, JSON.stringify(entries));
   const put = spawnSync(process.execPath, [wrangler, 'kv', 'bulk', 'put', '--local', '--binding', 'QDYP_KV', bulk], { stdio: 'inherit', env });
   if (put.status !== 0) fail('wrangler kv bulk put failed');
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-console.error(`dev:edge: loaded ${present.join(', ')} from ${edgeDir} into local KV`);
+console.error(`dev:edge: loaded ${entries.map((entry) => entry.key).join(', ')} from ${edgeDir} into local KV`);
 
 const dev = spawn(process.execPath, [wrangler, 'dev', '--var', `QDYP_ROOT_JWK:${JSON.stringify(root)}`, ...forwarded], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal));

@@ -80,11 +80,6 @@ export async function generateKeyPair(): Promise<PrivateJwk> {
   return { kty: 'OKP', crv: 'Ed25519', x: jwk.x!, d: jwk.d! };
 }
 
-export async function importPublicKey(jwk: PublicJwk): Promise<CryptoKey> {
-  if (!isPublicJwk(jwk)) throw new QdypError('ERR_KEY_INVALID', 'not an Ed25519 public JWK');
-  return crypto.subtle.importKey('jwk', publicJwk(jwk), ED25519, true, ['verify']);
-}
-
 export async function importPrivateKey(jwk: PrivateJwk): Promise<CryptoKey> {
   if (!isPrivateJwk(jwk)) throw new QdypError('ERR_KEY_INVALID', 'not an Ed25519 private JWK');
   return crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d }, ED25519, false, ['sign']);

@@ -2,27 +2,16 @@
 // (what `qdyp publish --to local` writes: one file per artifact name), served by
 // @hono/node-server. Other apps (portal, console) can be mounted beside it on the same port.
 
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { PublicJwk } from '../core/index.ts';
-import { ARTIFACT_NAMES, createApp, type ArtifactName, type ArtifactSource, type Mount } from '../web/index.ts';
+import { createApp, type ArtifactSource, type Mount } from '../web/index.ts';
+import { readEdgeArtifact } from './edge-store.ts';
 
 /** Reads `dir/key-list`, `dir/status-list`, …; a missing file is an unpublished artifact. */
 export function directorySource(dir: string): ArtifactSource {
-  return {
-    async get(name: ArtifactName): Promise<string | null> {
-      if (!ARTIFACT_NAMES.includes(name)) return null;
-      try {
-        return await readFile(join(dir, name), 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
-    },
-  };
+  return { get: (name) => readEdgeArtifact(dir, name) };
 }
 
 export interface ServerOptions {
@@ -34,7 +23,6 @@ export interface ServerOptions {
   rootJwk: PublicJwk | null;
   verifyOrigin?: string | null;
   mounts?: Mount[];
-  ttlMs?: number;
   minKeyListVersion?: number;
   clock?: () => Date;
   log?: (line: string) => void;
@@ -57,7 +45,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     root: options.rootJwk,
     verifyOrigin: options.verifyOrigin,
     mounts: options.mounts,
-    ttlMs: options.ttlMs,
     minKeyListVersion: options.minKeyListVersion,
     clock: options.clock,
     log: options.log,

@@ -12,7 +12,7 @@ import { health, jwks, publishedArtifact } from './routes/artifacts.ts';
 import { scanPage } from './routes/scan.ts';
 import { DEFAULT_TTL_MS, TrustCache } from './trust-cache.ts';
 import { VerdictCache } from './verdict-cache.ts';
-import { pageContext, wantsJson, type Verifier } from './verifier.ts';
+import { pageContext, wantsJson, type RouteDeps } from './route-deps.ts';
 
 /** Another app served under a path prefix of the same server (the portal, the console). */
 export interface Mount {
@@ -47,7 +47,7 @@ export function createApp(deps: VerifierDeps): Hono {
   }
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? ((line: string) => console.log(`qdyp verifier: ${line}`));
-  const v: Verifier = {
+  const v: RouteDeps = {
     trust: new TrustCache({ source: deps.source, root: deps.root, ttlMs, clock, log, minKeyListVersion: deps.minKeyListVersion }),
     verdicts: new VerdictCache(),
     clock,
@@ -84,7 +84,7 @@ export function createApp(deps: VerifierDeps): Hono {
   return app;
 }
 
-function methodNotAllowed(v: Verifier) {
+function methodNotAllowed(v: RouteDeps) {
   return function methodNotAllowed(c: Context): Response | Promise<Response> {
     const headers = { allow: ALLOW };
     return wantsJson(c) ? json(405, { error: 'method_not_allowed', message: `Use ${ALLOW}` }, headers) : noticePage(pageContext(c, v), 'methodNotAllowed', headers);

@@ -1,8 +1,9 @@
 // Where the verifier reads published artifacts from: the two entries implement this (Workers
-// KV, or an edge directory on Node). The names are DESIGN §3's fixed publishing keys.
+// KV, or an edge directory on Node), under core's fixed artifact names.
 
-export const ARTIFACT_NAMES = ['key-list', 'status-list', 'register', 'bundle', 'revoked-inspectors'] as const;
-export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
+import type { ArtifactName } from '../core/index.ts';
+
+export { ARTIFACT_NAMES, type ArtifactName } from '../core/index.ts';
 
 export interface ArtifactSource {
   /** The artifact's text as published, or null when it is not published. Throws only when the store fails. */

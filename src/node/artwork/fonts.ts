@@ -33,10 +33,20 @@ export function loadFont(weight: FontWeight): LoadedFont {
   return entry;
 }
 
+/** Printable ASCII, CJK punctuation, the unified ideographs up to U+9FEF and full-width forms: all in the font. */
+const SURELY_DRAWABLE = /^[\u0020-\u007e\u3000-\u303f\u4e00-\u9fef\uff01-\uff5e]*$/;
+
+/** The characters of `text` the certificate font has no glyph for (it would print boxes). */
+export function undrawable(text: string): string[] {
+  // Loading the font costs ~0.2 s: only rare characters need it.
+  if (SURELY_DRAWABLE.test(text)) return [];
+  const { font } = loadFont('regular');
+  return [...new Set(text)].filter((ch) => !/\s/.test(ch) && !font.hasGlyphForCodePoint(ch.codePointAt(0)!));
+}
+
 /** Throws if the font lacks a glyph for any character of `text`: it would print as a box. */
 export function assertDrawable(text: string, what: BilingualText): void {
-  const { font } = loadFont('regular');
-  const missing = [...new Set(text)].filter((ch) => !/\s/.test(ch) && !font.hasGlyphForCodePoint(ch.codePointAt(0)!));
+  const missing = undrawable(text);
   if (missing.length === 0) return;
   const listed = missing.map((ch) => `“${ch}” (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
   throw new ArtworkError('ERR_ARTWORK_GLYPH', {

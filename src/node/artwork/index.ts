@@ -5,7 +5,7 @@ export * from './certificate.ts';
 export * from './errors.ts';
 export * from './print-guide.tsx';
 export * from './print-size.ts';
-export * from './png.ts';
+export * from './qr-png.ts';
 export * from './qr.ts';
 export * from './render.ts';
 export * from './svg.tsx';

@@ -5,7 +5,7 @@
 import { readArtworkSource, type ArtworkInput } from './artwork-source.ts';
 import { renderCertificatePdf } from './certificate.ts';
 import { ArtworkError } from './errors.ts';
-import { renderQrPng } from './png.ts';
+import { renderQrPng } from './qr-png.ts';
 import { DEFAULT_DPI, DEFAULT_SIZE_MM, formatMm } from './print-size.ts';
 import { renderQrSvg } from './svg.tsx';
 

@@ -5,7 +5,7 @@
 import { ArtworkError, ARTWORK_FORMATS, renderArtwork, type ArtworkFormat } from '../artwork/index.ts';
 import { RefusedError } from '../errors.ts';
 import { writeFileAtomic } from '../files.ts';
-import { licenceSealUrl } from '../issuer.ts';
+import { licenceSealUrl } from '../issuer/index.ts';
 import { openRegistry } from '../registry/db.ts';
 import { getHolder } from '../registry/holders.ts';
 import { getLicence } from '../registry/licences.ts';

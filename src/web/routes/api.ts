@@ -3,9 +3,9 @@
 
 import type { Context } from 'hono';
 import { json } from '../respond.tsx';
-import { MAX_SEAL_INPUT, type Verifier } from '../verifier.ts';
+import { MAX_SEAL_INPUT, type RouteDeps } from '../route-deps.ts';
 
-export function verifyApi(v: Verifier) {
+export function verifyApi(v: RouteDeps) {
   return async function verifyApi(c: Context): Promise<Response> {
     const seal = c.req.query('seal');
     if (!seal) return json(400, { error: 'seal_missing', message: 'Give the seal as ?seal=' });

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import type { TrustContext } from '../../core/index.ts';
 import type { ArtifactName } from '../artifact-source.ts';
 import { artifactText, json, plainText } from '../respond.tsx';
-import type { Verifier } from '../verifier.ts';
+import type { RouteDeps } from '../route-deps.ts';
 
 const CONTENT_TYPES: Partial<Record<ArtifactName, string>> = {
   'key-list': 'application/jwt',
@@ -13,7 +13,7 @@ const CONTENT_TYPES: Partial<Record<ArtifactName, string>> = {
   bundle: 'application/json; charset=utf-8',
 };
 
-export function publishedArtifact(v: Verifier, name: ArtifactName) {
+export function publishedArtifact(v: RouteDeps, name: ArtifactName) {
   return async function publishedArtifact(c: Context): Promise<Response> {
     let text: string | null;
     try {
@@ -28,7 +28,7 @@ export function publishedArtifact(v: Verifier, name: ArtifactName) {
 }
 
 /** The issuing keys of the trusted key list, minus compromised ones. */
-export function jwks(v: Verifier) {
+export function jwks(v: RouteDeps) {
   return async function jwks(c: Context): Promise<Response> {
     const { context } = await v.trust.snapshot();
     const keys = [...(context.keyList?.byKid.values() ?? [])]
@@ -39,7 +39,7 @@ export function jwks(v: Verifier) {
 }
 
 /** 200 while verdicts can be confirmed; 503 (with the reasons) while every verdict would be cannot_confirm. */
-export function health(v: Verifier) {
+export function health(v: RouteDeps) {
   return async function health(c: Context): Promise<Response> {
     const { context } = await v.trust.snapshot();
     const missing = unusable(context, v.clock());

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { foldCase } from '../../core/index.ts';
 import { noticePage, verdictPage } from '../respond.tsx';
-import { MAX_SEAL_INPUT, pageContext, type Verifier } from '../verifier.ts';
+import { MAX_SEAL_INPUT, pageContext, type RouteDeps } from '../route-deps.ts';
 
 const BASE32 = /^[A-Z2-7]+$/;
 
@@ -12,7 +12,7 @@ export function couldBeSeal(text: string): boolean {
   return text.length > 0 && text.length <= MAX_SEAL_INPUT && BASE32.test(foldCase(text));
 }
 
-export function scanPage(v: Verifier) {
+export function scanPage(v: RouteDeps) {
   return async function scanPage(c: Context): Promise<Response> {
     const page = pageContext(c, v);
     const seal = c.req.path.slice('/v/'.length);

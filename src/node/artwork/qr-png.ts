@@ -1,7 +1,7 @@
 // The seal's QR code as PNG for layouts that take only raster images: whole pixels per module
 // at the stated resolution, the code centred in a quiet zone of at least 4 modules.
 
-import { encodeBilevelPng } from './png-file.ts';
+import { encodeBilevelPng } from './png-encoder.ts';
 import { DEFAULT_DPI, DEFAULT_SIZE_MM, rasterLayout } from './print-size.ts';
 import { encodeSealQr } from './qr.ts';
 

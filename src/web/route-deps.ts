@@ -6,7 +6,7 @@ import type { PageContext } from './respond.tsx';
 import type { TrustCache } from './trust-cache.ts';
 import type { VerdictCache } from './verdict-cache.ts';
 
-export interface Verifier {
+export interface RouteDeps {
   trust: TrustCache;
   verdicts: VerdictCache;
   clock: () => Date;
@@ -19,7 +19,7 @@ export interface Verifier {
 /** The longest seal text a request may carry (DESIGN §4); anything longer gets a 400. */
 export const MAX_SEAL_INPUT = 256;
 
-export function pageContext(c: Context, v: Verifier): PageContext {
+export function pageContext(c: Context, v: RouteDeps): PageContext {
   return {
     locale: pickLocale(c.req.query('lang'), c.req.header('accept-language')),
     // Never the request's own Host: a look-alike domain proxying us would be named official.
