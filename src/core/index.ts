@@ -1,4 +1,5 @@
 // The runtime-neutral core: Web APIs only, so it runs in Node, workerd and browsers.
+export * from './artifacts.ts';
 export * from './base32.ts';
 export * from './bundle.ts';
 export * from './dates.ts';

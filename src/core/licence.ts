@@ -41,6 +41,33 @@ export interface LicenceClaims extends LicenceDetails {
 }
 
 export const LICENCE_NUMBER_RE = /^QDYP-\d{4}-\d{6}$/;
+/** Who signs: licence documents, key lists and status lists all name this issuer. */
+export const ISSUER = 'qdyp';
+
+/**
+ * A licence's public details in their one shape and order, from anything that carries them
+ * (a registry record, a register entry, parsed claims). Signatures are over JSON text, so
+ * every signer and the byte-identical fast path build claims through this.
+ */
+export function licenceDetails(from: LicenceDetails): LicenceDetails {
+  return {
+    number: from.number,
+    holder: { name: from.holder.name, uscc: from.holder.uscc },
+    tier: from.tier,
+    sector: from.sector,
+    chain: from.chain,
+    region: from.region,
+    products: [...from.products],
+    trademarks: [...from.trademarks],
+    validFrom: from.validFrom,
+    validUntil: from.validUntil,
+  };
+}
+
+/** The signed claims of a licence document. */
+export function licenceClaims(details: LicenceDetails, document: { iat: number; serial: number; statusListUri: string }): LicenceClaims {
+  return { ...licenceDetails(details), iss: ISSUER, iat: document.iat, status: { status_list: { idx: document.serial, uri: document.statusListUri } } };
+}
 
 export async function signLicenceDocument(claims: LicenceClaims, signer: Pick<Signer, 'kid' | 'privateKey'>): Promise<string> {
   return signJws(claims, TYP.licence, signer);
@@ -78,18 +105,7 @@ export function parseLicenceDetails(value: unknown): LicenceDetails {
   ) {
     throw new QdypError('ERR_ARTIFACT_MALFORMED', 'licence details are malformed');
   }
-  return {
-    number: v.number,
-    holder: { name: holder.name, uscc: holder.uscc },
-    tier: v.tier as Tier,
-    sector: v.sector as Sector,
-    chain: v.chain as string | null,
-    region: v.region as string | null,
-    products: v.products,
-    trademarks: v.trademarks,
-    validFrom: v.validFrom,
-    validUntil: v.validUntil,
-  };
+  return licenceDetails(v as unknown as LicenceDetails);
 }
 
 export function parseLicenceClaims(value: unknown): LicenceClaims {
@@ -99,5 +115,5 @@ export function parseLicenceClaims(value: unknown): LicenceClaims {
   if (typeof v.iss !== 'string' || !Number.isSafeInteger(v.iat) || !ref || !Number.isSafeInteger(ref.idx) || (ref.idx as number) < 0 || typeof ref.uri !== 'string') {
     throw new QdypError('ERR_ARTIFACT_MALFORMED', 'licence document lacks iss, iat or status reference');
   }
-  return { ...details, iss: v.iss, iat: v.iat as number, status: { status_list: { idx: ref.idx as number, uri: ref.uri } } };
+  return { ...licenceClaims(details, { iat: v.iat as number, serial: ref.idx as number, statusListUri: ref.uri }), iss: v.iss };
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { addDays, cstDate } from '../core/index.ts';
-import { addHolder, initRegistry, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer.ts';
+import { addHolder, initRegistry, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer/index.ts';
 import { publishLocal } from './publish.ts';
 import { openRegistry, type Registry } from './registry/db.ts';
 import { listLicences, type LicenceRecord } from './registry/licences.ts';

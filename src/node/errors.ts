@@ -14,6 +14,7 @@ export type RefusalCode =
   | 'invalid_date'
   | 'invalid_period'
   | 'invalid_list'
+  | 'reference_taken'
   | 'unknown_holder'
   | 'duplicate_holder'
   | 'unknown_licence'

@@ -59,16 +59,26 @@ export function readPrivateKey(file: string): PrivateJwk {
  */
 export type NodeSigner = Signer & { keyObject: KeyObject };
 
-/** Loads (once) the signer for an issuing key, checking the file holds that very key. */
+/** Issuing-key signers already loaded from a registry's keys/, by kid. */
+const loaded = new WeakMap<Registry, Map<string, NodeSigner>>();
+
+/** Loads (once per open registry) the signer for an issuing key, checking the file holds that very key. */
 export async function loadSigner(registry: Registry, kid: string): Promise<NodeSigner> {
-  const cached = registry.signers.get(kid);
+  let signers = loaded.get(registry);
+  if (!signers) loaded.set(registry, (signers = new Map()));
+  const cached = signers.get(kid);
   if (cached) return cached;
   const file = issuingKeyFile(registry.keysDir, kid);
   const jwk = readPrivateKey(file);
   if ((await keyId(jwk)) !== kid) throw new RefusedError('invalid_private_key', `${file} does not hold the key ${kid}`);
   const signer: NodeSigner = { ...(await signerFor(jwk)), keyObject: createPrivateKey({ key: { ...jwk }, format: 'jwk' }) };
-  registry.signers.set(kid, signer);
+  signers.set(kid, signer);
   return signer;
+}
+
+/** Drops a loaded signer (its key's status changed): the next use reads keys/ again. */
+export function forgetSigner(registry: Registry, kid: string): void {
+  loaded.get(registry)?.delete(kid);
 }
 
 export interface RootKeySource {

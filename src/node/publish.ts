@@ -8,15 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
-import { createBundle, cstDate, signJws, signRegister, signStatusList, STATUS_VALUE, TYP, type RegisterEntry } from '../core/index.ts';
-import { writeEdge, ARTIFACT_NAMES, type Artifacts } from './edge-store.ts';
+import { createBundle, cstDate, signJws, signRegister, signStatusList, statusListUri, STATUS_VALUE, TYP, type RegisterEntry } from '../core/index.ts';
+import { kvBulkEntries, writeEdge, type Artifacts } from './edge-store.ts';
 import { RefusedError } from './errors.ts';
-import { licencesToReseal } from './issuer.ts';
 import { loadSigner } from './key-files.ts';
 import { readConfig } from './registry/config.ts';
 import type { Registry } from './registry/db.ts';
 import { activeKey } from './registry/keys.ts';
-import { listLicences, registerEntry, statusesBySerial } from './registry/licences.ts';
+import { licencesToReseal, listLicences, registerEntry, statusesBySerial } from './registry/licences.ts';
 
 /** Re-sign the key list when it has fewer days than this left (it lasts a year). */
 export const KEY_LIST_RENEW_DAYS = 30;
@@ -28,14 +27,18 @@ export interface Publication {
   warnings: string[];
 }
 
-/** When the stored key list expires. */
+/** When the stored key list expires: the one place that reads its exp. */
 export function keyListExpiry(registry: Registry): Date {
   return new Date(decodeJwt(readConfig(registry.db).keyList).exp! * 1000);
 }
 
+function renewSoon(expiry: Date, now: Date): boolean {
+  return expiry.getTime() - now.getTime() < KEY_LIST_RENEW_DAYS * DAY_MS;
+}
+
 /** True when the key list should be re-signed by the root (refreshKeyList) soon. */
 export function keyListDue(registry: Registry, now: Date): boolean {
-  return keyListExpiry(registry).getTime() - now.getTime() < KEY_LIST_RENEW_DAYS * DAY_MS;
+  return renewSoon(keyListExpiry(registry), now);
 }
 
 export async function buildArtifacts(registry: Registry, now: Date): Promise<Publication> {
@@ -58,15 +61,15 @@ export async function buildArtifacts(registry: Registry, now: Date): Promise<Pub
   if (today > key.signUntil) throw new RefusedError('key_not_signing', `the active issuing key ${key.kid} stopped signing on ${key.signUntil}: run qdyp keys rotate, then publish`);
   const expiry = keyListExpiry(registry);
   if (expiry <= now) warnings.push(`the key list expired at ${expiry.toISOString()}: verifiers cannot confirm anything until the root re-signs it (qdyp keys rotate, or publish with the root key at hand)`);
-  else if (expiry.getTime() - now.getTime() < KEY_LIST_RENEW_DAYS * DAY_MS) warnings.push(`the key list expires at ${expiry.toISOString()}: publish with the root key at hand, or run qdyp keys rotate`);
-  const reseal = licencesToReseal(registry).length;
+  else if (renewSoon(expiry, now)) warnings.push(`the key list expires at ${expiry.toISOString()}: publish with the root key at hand, or run qdyp keys rotate`);
+  const reseal = licencesToReseal(registry.db).length;
   if (reseal > 0) warnings.push(`${reseal} licence(s) still carry a seal from a compromised key: run qdyp licence reseal on each (qdyp keys list shows them)`);
 
   const size = snapshot.statuses.length ? snapshot.statuses[snapshot.statuses.length - 1]!.serial + 1 : 1;
   const statuses = new Uint8Array(size);
   for (const { serial, status } of snapshot.statuses) statuses[serial] = STATUS_VALUE[status];
 
-  const statusList = await signStatusList(statuses, { uri: `${config.origin.toLowerCase()}/api/v1/status-list`, time: now }, signer);
+  const statusList = await signStatusList(statuses, { uri: statusListUri(config.origin), time: now }, signer);
   const register = await signRegister(snapshot.entries, now, signer);
   const revokedInspectors = await signJws({ iat: Math.floor(now.getTime() / 1000), jtis: [] }, TYP.revokedInspectors, signer);
   const bundle = JSON.stringify(createBundle({ keyList: config.keyList, statusList, register }, now));
@@ -93,11 +96,6 @@ export async function publishLocal(registry: Registry, now: Date): Promise<Publi
       db.exec('COMMIT');
     }
   });
-}
-
-/** The file `wrangler kv bulk put` takes: [{ key, value }], values as strings. */
-export function kvBulkEntries(artifacts: Artifacts): { key: string; value: string }[] {
-  return ARTIFACT_NAMES.map((name) => ({ key: name, value: artifacts[name] }));
 }
 
 /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
 import { main } from '../../src/node/cli/main.ts';
-import { initRegistry, type IssuerContext } from '../../src/node/issuer.ts';
+import { initRegistry, type IssuerContext } from '../../src/node/issuer/index.ts';
 
 export const NOW = '2026-11-27T04:00:00Z'; // 12:00 in Beijing
 export const ORIGIN = 'https://v.qdyp.cn';

@@ -5,11 +5,22 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { IssuerContext } from '../issuer.ts';
+import type { IssuerContext } from '../issuer/index.ts';
 import { publishLocal } from '../publish.ts';
 import { openRegistry, type Registry } from '../registry/db.ts';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
+
+/**
+ * Control characters (ESC sequences recolour, clear or retitle a terminal), line separators
+ * and direction controls, except the newlines our own output is made of.
+ */
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Human output as the terminal should show it: text from a hostile CSV or argument escaped, as \u001b. */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 export const DEFAULT_DB = path.join('data', 'qdyp.sqlite');
 
 export interface CliIO {
@@ -55,11 +66,11 @@ export class Cli {
   }
 
   out(text = ''): void {
-    this.io.stdout.write(`${text}\n`);
+    this.io.stdout.write(`${terminalSafe(text)}\n`);
   }
 
   err(text: string): void {
-    this.io.stderr.write(`${text}\n`);
+    this.io.stderr.write(`${terminalSafe(text)}\n`);
   }
 
   json(value: unknown): void {
@@ -98,7 +109,7 @@ export class Cli {
   }
 
   context(registry: Registry): IssuerContext {
-    return { registry, now: this.now(), actor: this.actor() };
+    return { registry, now: this.now(), actor: this.actor(), warn: (message) => this.err(`warning: ${message}`) };
   }
 
   /** Opens the registry for the command and always closes it. */

@@ -1,7 +1,7 @@
 // Human-readable output shared by the commands: domain terms in English with the Chinese
 // names officers use.
 
-import { MESSAGES, REGIONS, type Sector, type Tier } from '../../core/index.ts';
+import { licenceDetails, MESSAGES, REGIONS, type Sector, type Tier } from '../../core/index.ts';
 import type { HolderRecord } from '../registry/holders.ts';
 import type { LicenceRecord, ValidityPeriod } from '../registry/licences.ts';
 
@@ -61,17 +61,8 @@ export function licenceLines(licence: LicenceRecord, sealUrl: string, periods?: 
 /** What --json prints for a licence. */
 export function licenceJson(licence: LicenceRecord, sealUrl: string, periods?: ValidityPeriod[]) {
   return {
-    number: licence.number,
+    ...licenceDetails(licence),
     serial: licence.serial,
-    holder: licence.holder,
-    tier: licence.tier,
-    sector: licence.sector,
-    chain: licence.chain,
-    region: licence.region,
-    products: licence.products,
-    trademarks: licence.trademarks,
-    validFrom: licence.validFrom,
-    validUntil: licence.validUntil,
     status: licence.status,
     statusReason: licence.statusReason,
     statusChangedAt: licence.statusChangedAt,

@@ -1,7 +1,7 @@
 // qdyp holder add|update|show|list: brand holders (品牌主体).
 
 import { RefusedError } from '../errors.ts';
-import { addHolder, checkUscc, licenceSealUrl, updateHolder, type HolderChanges } from '../issuer.ts';
+import { addHolder, checkUscc, licenceSealUrl, updateHolder, type HolderChanges } from '../issuer/index.ts';
 import { getHolder, listHolders } from '../registry/holders.ts';
 import { listLicences } from '../registry/licences.ts';
 import { command, EXIT, group, required, text, UsageError } from './command.ts';

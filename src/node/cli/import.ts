@@ -43,7 +43,7 @@ function refusal(cli: Cli, json: boolean, error: ImportRefused): number {
 }
 
 function summaryLines(summary: ImportSummary, published: boolean): string[] {
-  const encoding = summary.encoding === 'gb18030' ? 'GB18030' : 'UTF-8';
+  const encoding = summary.encoding === 'gb18030' ? 'read as GB18030: it is not valid UTF-8' : 'UTF-8';
   const lines = summary.dryRun
     ? [
         `Checked ${summary.file} (${encoding}): ${summary.rows} rows, all good. Nothing was changed (--dry-run). Importing it would:`,
@@ -63,6 +63,7 @@ function summaryLines(summary: ImportSummary, published: boolean): string[] {
         `the registry's record was kept (qdyp holder update ${d.uscc} changes it)`,
     );
   }
+  for (const w of summary.warnings) lines.push(`warning: line ${w.line}: ${w.message}`);
   if (published) lines.push('Published to the edge store.');
   return lines;
 }

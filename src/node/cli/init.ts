@@ -1,7 +1,7 @@
 // qdyp init: a new registry directory with its root key, first issuing key and key list.
 
 import { ROOT_KEY_ENV, parsePrivateKey } from '../key-files.ts';
-import { initRegistry } from '../issuer.ts';
+import { initRegistry } from '../issuer/index.ts';
 import { registryPaths } from '../registry/db.ts';
 import { command, required, text } from './command.ts';
 

@@ -2,7 +2,8 @@
 // list, so they need the root key.
 
 import fs from 'node:fs';
-import { compromiseKey, licencesToReseal, rotateKey } from '../issuer.ts';
+import { compromiseKey, rotateKey } from '../issuer/index.ts';
+import { licencesToReseal } from '../registry/licences.ts';
 import { issuingKeyFile, resolveRootKey } from '../key-files.ts';
 import { keyListExpiry } from '../publish.ts';
 import { readConfig } from '../registry/config.ts';
@@ -26,7 +27,7 @@ const list = command({
     return cli.withRegistry(async (registry) => {
       const config = readConfig(registry.db);
       const keys = listKeys(registry.db).map((k) => ({ ...k, privateKeyPresent: fs.existsSync(issuingKeyFile(registry.keysDir, k.kid)) }));
-      const reseal = licencesToReseal(registry).map((l) => l.number);
+      const reseal = licencesToReseal(registry.db).map((l) => l.number);
       const expires = keyListExpiry(registry).toISOString();
       if (parsed.json) {
         cli.json({ keyListVersion: config.keyListVersion, keyListExpires: expires, rootKid: config.rootKid, keys, toReseal: reseal });

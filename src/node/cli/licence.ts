@@ -3,7 +3,7 @@
 
 import { LICENCE_STATUSES, type LicenceStatus } from '../../core/index.ts';
 import {
-  issueLicence,
+  issueLicences,
   licenceSealUrl,
   reinstateLicence,
   renewLicence,
@@ -12,7 +12,7 @@ import {
   suspendLicence,
   updateLicence,
   type LicenceChanges,
-} from '../issuer.ts';
+} from '../issuer/index.ts';
 import { RefusedError } from '../errors.ts';
 import type { Registry } from '../registry/db.ts';
 import { getLicence, listLicences, listPeriods, type LicenceRecord } from '../registry/licences.ts';
@@ -71,7 +71,7 @@ Prints the licence number and the seal URL the QR code carries.`,
     if (!products) throw new UsageError('--product is required (repeat it for each product)');
     return cli.withRegistry(async (registry) => {
       const ctx = cli.context(registry);
-      const licence = await issueLicence(ctx, {
+      const [issued] = await issueLicences(ctx, [{
         holder: required(parsed, 'holder'),
         tier: required(parsed, 'tier'),
         sector: required(parsed, 'sector'),
@@ -85,8 +85,21 @@ Prints the licence number and the seal URL the QR code carries.`,
         batch: text(parsed, 'batch'),
         ref: text(parsed, 'ref'),
         reason: text(parsed, 'reason'),
-      });
+      }]);
+      const { licence, created, differences } = issued!;
       const url = licenceSealUrl(registry, licence);
+      if (differences.length > 0) {
+        throw new RefusedError(
+          'reference_taken',
+          `batch ${licence.batch} reference ${licence.ref} was already issued as licence ${licence.number} with other terms (${differences.join('; ')}); nothing was issued`,
+        );
+      }
+      if (!created) {
+        // The same (batch, ref) with the same terms: nothing changed, nothing to publish.
+        if (parsed.json) cli.json({ ...licenceJson(licence, url), alreadyIssued: true });
+        else cli.out(`already issued: batch ${licence.batch} reference ${licence.ref} is licence ${licence.number}\n${url}`);
+        return EXIT.ok;
+      }
       return report(cli, parsed, registry, ctx.now, licence, `${licence.number}\n${url}`);
     });
   },

@@ -1,7 +1,7 @@
 // qdyp publish: sign the status list, register and bundle afresh and write them to the local
 // edge store (and, with --to cloudflare, to the QDYP_KV namespace). Safe to run from cron.
 
-import { refreshKeyList } from '../issuer.ts';
+import { refreshKeyList } from '../issuer/index.ts';
 import { resolveRootKey } from '../key-files.ts';
 import { keyListDue, publishLocal, publishToCloudflare } from '../publish.ts';
 import { readConfig } from '../registry/config.ts';

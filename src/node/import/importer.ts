@@ -13,12 +13,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RefusedError } from '../errors.ts';
-import { Conflict, issueStart, planIssues, signingKey, writePlan, type CheckedIssue, type IssuePlan, type IssuerContext, type IssueStart } from '../issuer.ts';
+import { BatchIssue, Conflict, issueStart, signingKey, type BatchCounts, type CheckedIssue, type IssuePlan, type IssuerContext, type IssueStart } from '../issuer/index.ts';
 import type { KeyRecord } from '../registry/keys.ts';
 import type { HolderRecord } from '../registry/holders.ts';
 import { BatchSigner } from './batch-signer.ts';
 import { MAX_CSV_BYTES, readSelectionCsv, type CsvEncoding, type SelectionCsv } from './csv.ts';
-import { ImportRefused } from './errors.ts';
+import { ImportRefused, type RowProblem } from './errors.ts';
 import { checkRows, type CheckedBatch, type HolderDifference } from './rows.ts';
 
 export const DEFAULT_CHUNK_ROWS = 1000;
@@ -43,6 +43,8 @@ export interface ImportSummary {
   /** Rows whose (batch, ref) was issued before: nothing changed for them. */
   skipped: number;
   differences: HolderDifference[];
+  /** Rows whose text the certificate font cannot fully draw (imported as given). */
+  warnings: RowProblem[];
   dryRun: boolean;
 }
 
@@ -80,20 +82,19 @@ async function checkFile(
 
 /** Imports a selection batch CSV. Throws ImportRefused (nothing imported) for a bad file or rows. */
 export async function importSelectionBatch(ctx: IssuerContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  const summarise = (encoding: CsvEncoding, batch: CheckedBatch): ImportSummary => ({
+  const summarise = (encoding: CsvEncoding, batch: CheckedBatch, counts: BatchCounts): ImportSummary => ({
     file,
     encoding,
     rows: batch.requests.length,
-    holdersAdded: batch.newHolders,
-    licencesIssued: batch.requests.length - batch.alreadyImported,
-    skipped: batch.alreadyImported,
+    ...counts,
     differences: batch.differences,
+    warnings: batch.warnings,
     dryRun: options.dryRun === true,
   });
   const csv = readSelectionCsv(readFile(file));
   if (options.dryRun) {
     const { encoding, batch } = await checkFile(ctx, file, csv);
-    return summarise(encoding, batch);
+    return summarise(encoding, batch, new BatchIssue(ctx).preview(batch.requests));
   }
   return ctx.registry.exclusive(async () => {
     // Signing starts while the rows are still being checked: chunks of good rows are planned and
@@ -102,8 +103,7 @@ export async function importSelectionBatch(ctx: IssuerContext, file: string, opt
     try {
       await chunks.start();
       const { encoding, batch } = await checkFile(ctx, file, csv, (requests) => chunks.offer(requests));
-      const done = await chunks.issue(batch.requests, options.onProgress);
-      return { ...summarise(encoding, batch), ...done };
+      return summarise(encoding, batch, await chunks.issue(batch.requests, options.onProgress));
     } finally {
       await chunks.close();
     }
@@ -136,10 +136,15 @@ class ChunkPipeline {
   /** A plan ahead failed: planning starts over when issuing begins. */
   private stale = false;
 
+  /** Plans, writes and counts the chunks. */
+  private readonly batch: BatchIssue;
+
   constructor(
     private readonly ctx: IssuerContext,
     private readonly chunkRows: number,
-  ) {}
+  ) {
+    this.batch = new BatchIssue(ctx);
+  }
 
   /** (Re)starts planning from the first request not yet written, with the active key. */
   async start(): Promise<void> {
@@ -162,7 +167,7 @@ class ChunkPipeline {
     const end = Math.min(this.next + this.chunkRows, requests.length);
     if (end === this.next || (!all && end - this.next < this.chunkRows)) return false;
     const chunk = requests.slice(this.next, end);
-    const plan = planIssues(this.ctx, chunk, this.key, this.from, this.pending);
+    const plan = this.batch.plan(chunk, this.key, this.from, this.pending);
     this.next = end;
     this.from = plan.next;
     const signatures = this.signing!.sign(plan.signingInputs);
@@ -183,8 +188,7 @@ class ChunkPipeline {
     }
   }
 
-  async issue(requests: CheckedIssue[], onProgress: ImportOptions['onProgress']): Promise<Pick<ImportSummary, 'holdersAdded' | 'licencesIssued' | 'skipped'>> {
-    const counts = { holdersAdded: 0, licencesIssued: 0, skipped: 0 };
+  async issue(requests: CheckedIssue[], onProgress: ImportOptions['onProgress']): Promise<BatchCounts> {
     let attempts = 0;
     onProgress?.(0, requests.length);
     if (this.stale) await this.start();
@@ -195,10 +199,8 @@ class ChunkPipeline {
         const signatures = await current.signatures;
         // Keep the worker busy while this chunk is written.
         while (this.launch(requests, true));
-        const outcome = writePlan(this.ctx, current.plan, signatures);
+        this.batch.write(current.plan, signatures);
         this.ahead.shift();
-        for (const issued of outcome.issued) counts[issued.created ? 'licencesIssued' : 'skipped']++;
-        counts.holdersAdded += outcome.holdersAdded.length;
         this.done += current.rows;
         attempts = 0;
         onProgress?.(this.done, requests.length);
@@ -208,7 +210,7 @@ class ChunkPipeline {
         await this.start();
       }
     }
-    return counts;
+    return this.batch.counts;
   }
 
   async close(): Promise<void> {

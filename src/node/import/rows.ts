@@ -1,13 +1,13 @@
 // Checking a selection batch's rows before anything is written: the issuer's own checks, per
 // row, plus what only a whole file can get wrong (a (batch, ref) twice, one holder described
 // two ways). Every bad row is reported; a holder the registry already has is matched by USCC.
+// What issuing the rows would do (and did) is counted by the issuer's BatchIssue, not here.
 
 import { MESSAGES, REGIONS, SECTORS, TIERS, type Sector, type Tier } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
-import { checkHolderInput, checkIssueTerms, checkPeriod, checkUscc, type CheckedIssue, type IssuerContext } from '../issuer.ts';
+import { checkHolderInput, checkIssueTerms, checkUscc, undrawableText, type CheckedIssue, type IssuerContext } from '../issuer/index.ts';
 import { getHolders, type HolderRecord } from '../registry/holders.ts';
 import type { KeyRecord } from '../registry/keys.ts';
-import { issuedReferences } from '../registry/licences.ts';
 import type { CsvRow } from './csv.ts';
 import type { RowProblem } from './errors.ts';
 
@@ -29,11 +29,9 @@ export interface HolderDifference {
 export interface CheckedBatch {
   /** One per row, in file order. */
   requests: CheckedIssue[];
-  /** Rows whose (batch, ref) the registry already holds: they are skipped. */
-  alreadyImported: number;
-  /** Holders that rows still to import will register. */
-  newHolders: number;
   differences: HolderDifference[];
+  /** Accepted text worth a look: characters the certificate font cannot draw. */
+  warnings: RowProblem[];
 }
 
 // Officers' sheets often say 产品 or 工业 rather than product or manufacturing.
@@ -61,7 +59,6 @@ interface HolderInFile {
   address: string | null;
   /** As registered, or as the file describes it (registered with its first licence). */
   record: HolderRecord;
-  registered: boolean;
 }
 
 /**
@@ -81,7 +78,7 @@ export function checkRows(
   const problems: RowProblem[] = [];
   const holders = new Map<string, HolderInFile>();
   const references = new Map<string, number>();
-  const batch: CheckedBatch = { requests: [], alreadyImported: 0, newHolders: 0, differences: [] };
+  const batch: CheckedBatch = { requests: [], differences: [], warnings: [] };
 
   // The registered holders the file names, in one query (a USCC is matched as checkUscc reads it).
   const known = getHolders(db, new Set(rows.map((row) => row.values.uscc.trim().toUpperCase())));
@@ -96,8 +93,9 @@ export function checkRows(
       let holder = holders.get(uscc);
       if (!holder) {
         const registered = known.get(uscc);
-        holder = { line, name: described.name, address, record: registered ?? described, registered: registered !== undefined };
+        holder = { line, name: described.name, address, record: registered ?? described };
         holders.set(uscc, holder);
+        for (const message of undrawableText([['holder_name', described.name], ['address', address]])) batch.warnings.push({ line, message });
         if (registered) {
           if (registered.name !== described.name) batch.differences.push({ uscc, line, field: 'name', registered: registered.name, file: described.name });
           if (address !== null && registered.address !== address) batch.differences.push({ uscc, line, field: 'address', registered: registered.address, file: address });
@@ -122,8 +120,9 @@ export function checkRows(
           reason: `imported from ${source}, line ${line}`,
         },
         holder.record,
+        key.verifyUntil,
       );
-      checkPeriod(request.validFrom, request.validUntil, key.verifyUntil);
+      for (const message of undrawableText([['chain', request.chain], ['products', request.products], ['trademarks', request.trademarks]])) batch.warnings.push({ line, message });
       const reference = JSON.stringify([request.batch, request.ref]);
       const first = references.get(reference);
       if (first !== undefined) throw new RefusedError('duplicate_reference', `batch ${request.batch} ref ${request.ref} is already on line ${first}`);
@@ -135,19 +134,5 @@ export function checkRows(
       problems.push({ line, message: error.message });
     }
   }
-  // Rows already issued are skipped; the holders of the others that are not registered are added.
-  const refsByBatch = new Map<string, string[]>();
-  for (const r of batch.requests) {
-    const refs = refsByBatch.get(r.batch!);
-    if (refs) refs.push(r.ref!);
-    else refsByBatch.set(r.batch!, [r.ref!]);
-  }
-  const issued = new Map([...refsByBatch].map(([name, refs]) => [name, issuedReferences(db, name, refs)]));
-  const holdersToRegister = new Set<string>();
-  for (const r of batch.requests) {
-    if (issued.get(r.batch!)!.has(r.ref!)) batch.alreadyImported++;
-    else if (!holders.get(r.holder.uscc)!.registered) holdersToRegister.add(r.holder.uscc);
-  }
-  batch.newHolders = holdersToRegister.size;
   return { problems, batch };
 }

@@ -5,8 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { KeyObject } from 'node:crypto';
-import type { Signer } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.ts';
 
@@ -53,8 +51,6 @@ export interface Registry {
   dir: string;
   keysDir: string;
   edgeDir: string;
-  /** Issuing-key signers already loaded from keys/, by kid. */
-  signers: Map<string, Signer & { keyObject: KeyObject }>;
   /**
    * Runs changes of this process one at a time. Signing happens between reading and writing,
    * so concurrent changes (a console serving several officers) would otherwise keep
@@ -96,7 +92,6 @@ export function openRegistry(dbPath: string, options: { create?: boolean; readon
     dir: paths.dir,
     keysDir: paths.keysDir,
     edgeDir: paths.edgeDir,
-    signers: new Map(),
     exclusive<T>(run: () => Promise<T>): Promise<T> {
       const result = queue.then(run);
       queue = result.catch(() => undefined);

@@ -1,8 +1,9 @@
 // Licences: public details, status with reason and time, the seal and licence document as
 // signed, and the history of validity periods (the latest is current).
 
-import type { CalendarDate, LicenceStatus, RegisterEntry, Sector, Tier } from '../../core/index.ts';
+import { licenceDetails, type CalendarDate, type LicenceStatus, type RegisterEntry, type Sector, type Tier } from '../../core/index.ts';
 import { statement, type Db } from './db.ts';
+import { listKeys } from './keys.ts';
 
 export interface LicenceRecord extends RegisterEntry {
   serial: number;
@@ -86,20 +87,32 @@ function fromRow(row: LicenceRow): LicenceRecord {
 
 /** The public part of a licence: what the register publishes. */
 export function registerEntry(licence: LicenceRecord): RegisterEntry {
+  return { ...licenceDetails(licence), status: licence.status, statusReason: licence.statusReason, statusChangedAt: licence.statusChangedAt };
+}
+
+/** The licences row's columns for a record, as named parameters: what insert and update write. */
+function toRow(licence: LicenceRecord) {
   return {
+    serial: licence.serial,
     number: licence.number,
-    holder: { name: licence.holder.name, uscc: licence.holder.uscc },
+    holder_uscc: licence.holder.uscc,
     tier: licence.tier,
     sector: licence.sector,
     chain: licence.chain,
     region: licence.region,
-    products: [...licence.products],
-    trademarks: [...licence.trademarks],
-    validFrom: licence.validFrom,
-    validUntil: licence.validUntil,
+    products: JSON.stringify(licence.products),
+    trademarks: JSON.stringify(licence.trademarks),
     status: licence.status,
-    statusReason: licence.statusReason,
-    statusChangedAt: licence.statusChangedAt,
+    status_reason: licence.statusReason,
+    status_changed_at: licence.statusChangedAt,
+    seal_kid: licence.sealKid,
+    seal: licence.seal,
+    document_kid: licence.documentKid,
+    document: licence.document,
+    issued_at: licence.issuedAt,
+    revision: licence.revision,
+    batch: licence.batch,
+    ref: licence.ref,
   };
 }
 
@@ -110,11 +123,6 @@ export function getLicence(db: Db, number: string): LicenceRecord | undefined {
 
 export function getLicenceBySerial(db: Db, serial: number): LicenceRecord | undefined {
   const row = statement(db, `${SELECT} WHERE l.serial = ?`).get(serial) as LicenceRow | undefined;
-  return row && fromRow(row);
-}
-
-export function findByReference(db: Db, batch: string, ref: string): LicenceRecord | undefined {
-  const row = statement(db, `${SELECT} WHERE l.batch = ? AND l.ref = ?`).get(batch, ref) as LicenceRow | undefined;
   return row && fromRow(row);
 }
 
@@ -159,6 +167,15 @@ export function listLicences(db: Db, filter: LicenceFilter = {}): LicenceRecord[
   return (statement(db, sql).all(...params) as LicenceRow[]).map(fromRow);
 }
 
+/** Licences whose seal or document a compromised key signed, except revoked ones: to reseal. */
+export function licencesToReseal(db: Db): LicenceRecord[] {
+  const compromised = listKeys(db)
+    .filter((k) => k.status === 'compromised')
+    .map((k) => k.kid);
+  if (compromised.length === 0) return [];
+  return listLicences(db, { signedBy: compromised }).filter((l) => l.status !== 'revoked');
+}
+
 /** Every licence's status by serial, for the status list. */
 export function statusesBySerial(db: Db): { serial: number; status: LicenceStatus }[] {
   return statement(db, 'SELECT serial, status FROM licences ORDER BY serial').all() as { serial: number; status: LicenceStatus }[];
@@ -175,32 +192,13 @@ export function nextSequence(db: Db, year: string): number {
 }
 
 export function insertLicence(db: Db, licence: LicenceRecord, recordedAt: string): void {
-  statement(db, 
+  statement(
+    db,
     `INSERT INTO licences (serial, number, holder_uscc, tier, sector, chain, region, products, trademarks, status,
        status_reason, status_changed_at, seal_kid, seal, document_kid, document, issued_at, revision, batch, ref)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    licence.serial,
-    licence.number,
-    licence.holder.uscc,
-    licence.tier,
-    licence.sector,
-    licence.chain,
-    licence.region,
-    JSON.stringify(licence.products),
-    JSON.stringify(licence.trademarks),
-    licence.status,
-    licence.statusReason,
-    licence.statusChangedAt,
-    licence.sealKid,
-    licence.seal,
-    licence.documentKid,
-    licence.document,
-    licence.issuedAt,
-    licence.revision,
-    licence.batch,
-    licence.ref,
-  );
+     VALUES (@serial, @number, @holder_uscc, @tier, @sector, @chain, @region, @products, @trademarks, @status,
+       @status_reason, @status_changed_at, @seal_kid, @seal, @document_kid, @document, @issued_at, @revision, @batch, @ref)`,
+  ).run(toRow(licence));
   insertPeriod(db, licence.serial, licence.validFrom, licence.validUntil, recordedAt);
 }
 
@@ -211,28 +209,12 @@ export function insertLicence(db: Db, licence: LicenceRecord, recordedAt: string
 export function updateLicenceRow(db: Db, licence: LicenceRecord, expectedRevision: number, recordedAt: string): boolean {
   const before = getLicenceBySerial(db, licence.serial);
   const result = statement(
-      db,
-      `UPDATE licences SET tier = ?, sector = ?, chain = ?, region = ?, products = ?, trademarks = ?, status = ?,
-         status_reason = ?, status_changed_at = ?, seal_kid = ?, seal = ?, document_kid = ?, document = ?,
-         revision = revision + 1
-       WHERE serial = ? AND revision = ?`,
-    ).run(
-      licence.tier,
-      licence.sector,
-      licence.chain,
-      licence.region,
-      JSON.stringify(licence.products),
-      JSON.stringify(licence.trademarks),
-      licence.status,
-      licence.statusReason,
-      licence.statusChangedAt,
-      licence.sealKid,
-      licence.seal,
-      licence.documentKid,
-      licence.document,
-      licence.serial,
-      expectedRevision,
-    );
+    db,
+    `UPDATE licences SET tier = @tier, sector = @sector, chain = @chain, region = @region, products = @products,
+       trademarks = @trademarks, status = @status, status_reason = @status_reason, status_changed_at = @status_changed_at,
+       seal_kid = @seal_kid, seal = @seal, document_kid = @document_kid, document = @document, revision = revision + 1
+     WHERE serial = @serial AND revision = @expected_revision`,
+  ).run({ ...toRow(licence), expected_revision: expectedRevision });
   if (result.changes !== 1) return false;
   if (before && (before.validFrom !== licence.validFrom || before.validUntil !== licence.validUntil)) {
     insertPeriod(db, licence.serial, licence.validFrom, licence.validUntil, recordedAt);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { importSelectionBatch } from '../../../src/node/import/index.ts';
-import { addHolder } from '../../../src/node/issuer.ts';
+import { addHolder } from '../../../src/node/issuer/index.ts';
 import { licenceDocumentSigningInput } from '../../../src/core/index.ts';
 import { openRegistry } from '../../../src/node/registry/db.ts';
 import { getLicence, registerEntry } from '../../../src/node/registry/licences.ts';

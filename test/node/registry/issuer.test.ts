@@ -19,7 +19,7 @@ import {
   updateLicence,
   type IssueInput,
   type IssuerContext,
-} from '../../../src/node/issuer.ts';
+} from '../../../src/node/issuer/index.ts';
 import { readPrivateKey } from '../../../src/node/key-files.ts';
 import { publishLocal } from '../../../src/node/publish.ts';
 import { listAudit } from '../../../src/node/registry/audit.ts';
