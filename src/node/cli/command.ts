@@ -12,15 +12,16 @@ import { openRegistry, type Registry } from '../registry/db.ts';
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 
 /**
- * Control characters (ESC sequences recolour, clear or retitle a terminal), line separators
- * and direction controls, except the newlines our own output is made of.
+ * Control characters (ESC sequences recolour, clear or retitle a terminal), line separators,
+ * direction controls and zero-width characters, except the newlines our own output is made of.
  */
-const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** Human output as the terminal should show it: text from a hostile CSV or argument escaped, as \u001b. */
 export function terminalSafe(text: string): string {
   return text.replace(UNSAFE_FOR_TERMINAL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
 export const DEFAULT_DB = path.join('data', 'qdyp.sqlite');
 
 export interface CliIO {

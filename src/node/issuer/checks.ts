@@ -19,7 +19,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * interlinear annotations and tag characters.
  */
 const HIDDEN: Record<number, string> = {
+  0x00ad: 'SOFT HYPHEN',
+  0x034f: 'COMBINING GRAPHEME JOINER',
   0x061c: 'ARABIC LETTER MARK',
+  0x115f: 'HANGUL CHOSEONG FILLER',
+  0x1160: 'HANGUL JUNGSEONG FILLER',
+  0x17b4: 'KHMER VOWEL INHERENT AQ',
+  0x17b5: 'KHMER VOWEL INHERENT AA',
   0x180e: 'MONGOLIAN VOWEL SEPARATOR',
   0x200b: 'ZERO WIDTH SPACE',
   0x200c: 'ZERO WIDTH NON-JOINER',
@@ -38,16 +44,19 @@ const HIDDEN: Record<number, string> = {
   0x2062: 'INVISIBLE TIMES',
   0x2063: 'INVISIBLE SEPARATOR',
   0x2064: 'INVISIBLE PLUS',
+  0x2065: 'INVISIBLE FORMAT CHARACTER (unassigned)',
   0x2066: 'LEFT-TO-RIGHT ISOLATE',
   0x2067: 'RIGHT-TO-LEFT ISOLATE',
   0x2068: 'FIRST STRONG ISOLATE',
   0x2069: 'POP DIRECTIONAL ISOLATE',
+  0x3164: 'HANGUL FILLER',
   0xfeff: 'ZERO WIDTH NO-BREAK SPACE (BOM)',
+  0xffa0: 'HALFWIDTH HANGUL FILLER',
   0xfff9: 'INTERLINEAR ANNOTATION ANCHOR',
   0xfffa: 'INTERLINEAR ANNOTATION SEPARATOR',
   0xfffb: 'INTERLINEAR ANNOTATION TERMINATOR',
 };
-const HIDDEN_RE = /[\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/u;
+const HIDDEN_RE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}]/u;
 /** Legitimate text stacks at most a few combining marks (Vietnamese two, Tibetan a few more). */
 const MAX_COMBINING_RUN = 4;
 const COMBINING_RUN = new RegExp(`\\p{M}{${MAX_COMBINING_RUN + 1},}`, 'u');
@@ -55,20 +64,24 @@ const COMBINING_RUN = new RegExp(`\\p{M}{${MAX_COMBINING_RUN + 1},}`, 'u');
 export function codePointLabel(char: string): string {
   const cp = char.codePointAt(0)!;
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-  const name = HIDDEN[cp] ?? (cp >= 0xe0000 && cp <= 0xe007f ? 'TAG CHARACTER' : cp >= 0x2066 && cp <= 0x206f ? 'FORMAT CHARACTER' : undefined);
+  const name =
+    HIDDEN[cp] ??
+    (cp >= 0xe0000 && cp <= 0xe007f ? 'TAG CHARACTER' : cp >= 0x1d173 && cp <= 0x1d17a ? 'MUSICAL FORMAT CHARACTER' : cp >= 0x2066 && cp <= 0x206f ? 'FORMAT CHARACTER' : undefined);
   return name ? `${hex} (${name})` : hex;
 }
 
 /** Text is stored exactly as given; only what cannot be shown faithfully is refused. */
 export function checkText(field: string, value: unknown, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new RefusedError('invalid_text', `${field} must not be empty`);
-  if (value.includes('\uFFFD')) throw new RefusedError('invalid_text', `${field} contains U+FFFD: the text was damaged in transit (not valid UTF-8?)`);
-  if (CONTROL.test(value)) throw new RefusedError('invalid_text', `${field} must not contain control characters or line breaks`);
-  if (LONE_SURROGATE.test(value)) throw new RefusedError('invalid_text', `${field} is not valid Unicode text`);
+  if (typeof value !== 'string') throw new RefusedError('invalid_text', `${field} must not be empty`);
+  // Before the emptiness check, which trims some of them away: name them instead.
   const hidden = HIDDEN_RE.exec(value);
   if (hidden) {
     throw new RefusedError('invalid_text', `${field} contains ${codePointLabel(hidden[0])}, an invisible or direction-changing character that makes text show differently from what it is: remove it`);
   }
+  if (value.trim() === '') throw new RefusedError('invalid_text', `${field} must not be empty`);
+  if (value.includes('\uFFFD')) throw new RefusedError('invalid_text', `${field} contains U+FFFD: the text was damaged in transit (not valid UTF-8?)`);
+  if (CONTROL.test(value)) throw new RefusedError('invalid_text', `${field} must not contain control characters or line breaks`);
+  if (LONE_SURROGATE.test(value)) throw new RefusedError('invalid_text', `${field} is not valid Unicode text`);
   const stacked = COMBINING_RUN.exec(value);
   if (stacked) {
     throw new RefusedError('invalid_text', `${field} stacks ${[...stacked[0]].length} combining marks in a row (from ${codePointLabel(stacked[0])}); at most ${MAX_COMBINING_RUN} are accepted`);
