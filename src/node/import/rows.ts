@@ -5,8 +5,8 @@
 
 import { MESSAGES, REGIONS, SECTORS, TIERS, type Sector, type Tier } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
-import { checkHolderInput, checkIssueTerms, checkUscc, undrawableText, type CheckedIssue, type IssuerContext } from '../issuer/index.ts';
-import { getHolders, type HolderRecord } from '../registry/holders.ts';
+import { checkHolderInput, checkIssueTerms, checkUscc, registeredHolders, undrawableText, type CheckedIssue, type IssuerContext } from '../issuer/index.ts';
+import type { HolderRecord } from '../registry/holders.ts';
 import type { KeyRecord } from '../registry/keys.ts';
 import type { CsvRow } from './csv.ts';
 import type { RowProblem } from './errors.ts';
@@ -74,14 +74,13 @@ export function checkRows(
   /** Called after each good row with the requests so far, while no row has been bad. */
   onGood?: (requests: readonly CheckedIssue[]) => void,
 ): { problems: RowProblem[]; batch: CheckedBatch } {
-  const db = ctx.registry.db;
   const problems: RowProblem[] = [];
   const holders = new Map<string, HolderInFile>();
   const references = new Map<string, number>();
   const batch: CheckedBatch = { requests: [], differences: [], warnings: [] };
 
   // The registered holders the file names, in one query (a USCC is matched as checkUscc reads it).
-  const known = getHolders(db, new Set(rows.map((row) => row.values.uscc.trim().toUpperCase())));
+  const known = registeredHolders(ctx, new Set(rows.map((row) => row.values.uscc.trim().toUpperCase())));
 
   for (const { line, values: v } of rows) {
     try {

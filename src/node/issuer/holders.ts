@@ -4,11 +4,16 @@
 import { RefusedError } from '../errors.ts';
 import { appendAudit } from '../registry/audit.ts';
 import { readConfig } from '../registry/config.ts';
-import { getHolder, insertHolder, updateHolderRow, type HolderRecord } from '../registry/holders.ts';
+import { getHolder, getHolders, insertHolder, updateHolderRow, type HolderRecord } from '../registry/holders.ts';
 import { listLicences, updateLicenceRow, type LicenceRecord } from '../registry/licences.ts';
 import { checkReason, checkRegion, checkText, checkUscc, LIMITS, optionalText, warnUndrawable } from './checks.ts';
 import { at, Conflict, withRetry, type IssuerContext } from './context.ts';
 import { signDocument, signingKey } from './signing.ts';
+
+/** The registered holders among `usccs`, in one query (a batch names many). */
+export function registeredHolders(ctx: IssuerContext, usccs: ReadonlySet<string>): Map<string, HolderRecord> {
+  return getHolders(ctx.registry.db, usccs);
+}
 
 export function holderSnapshot(holder: HolderRecord) {
   return { uscc: holder.uscc, name: holder.name, address: holder.address, region: holder.region };
