@@ -3,7 +3,6 @@ import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { loadavg } from 'node:os';
 import QRCode from 'qrcode';
 import {
-  buildTrustContext,
   createSeal,
   MAX_HORIZON,
   MAX_ORIGIN_LENGTH,
@@ -16,7 +15,7 @@ import {
   STATUS_VALUE,
   verifySeal,
 } from '../src/core/index.ts';
-import { issue, newProgramme, publish, T0 } from '../test/support/programme.ts';
+import { issue, newProgramme, publish, T0, trustPublished } from '../test/support/programme.ts';
 
 const SEALS = 2_000;
 const CONCURRENCY = 64;
@@ -70,7 +69,7 @@ async function p1(): Promise<void> {
   const p = await newProgramme();
   const seals: string[] = [];
   for (let serial = 1; serial <= SEALS; serial++) seals.push(await issue(p, serial));
-  const ctx = await buildTrustContext(await publish(p), { root: p.root });
+  const ctx = await trustPublished(p, await publish(p));
   const parsed = seals.map((s) => parseSeal(s)!);
   const trusted = ctx.keyList!.bySid.get(parsed[0]!.sid)!;
   // DESIGN §6: on Node the primitive must be native, so the engine here must be WebCrypto.

@@ -1,10 +1,21 @@
-// The published artifacts' vocabulary (DESIGN §3): the fixed names they are published under
-// (Workers KV keys, and the file names of an edge directory), and where the status list lives.
+// The published artifacts' vocabulary (DESIGN §3): the keys they are published under (Workers
+// KV keys, R2 object keys for bundles, and — through edge-store's mapping — the files of an
+// edge directory), and where the lists live.
 
-export const ARTIFACT_NAMES = ['key-list', 'status-list', 'register', 'bundle', 'revoked-inspectors'] as const;
-export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
+/** The programme-wide artifacts, small and whole: read on every refresh. */
+export const LIST_NAMES = ['key-list', 'status-list', 'revision-list', 'revoked-inspectors'] as const;
+export type ListName = (typeof LIST_NAMES)[number];
 
-/** The status list's URI for a verify origin: its `sub`, and the `uri` of every seal's status claim. */
-export function statusListUri(origin: string): string {
-  return `${origin.toLowerCase()}/api/v1/status-list`;
+const STORE_KEY = /^(?:key-list|status-list|revision-list|revoked-inspectors|bundle|bundle\/\d{6}|licence\/(?:0|[1-9]\d{0,9})\/(?:0|[1-9]\d{0,2}))$/;
+
+/**
+ * Whether `key` is one of the keys anything here publishes: the lists, `bundle`,
+ * `bundle/{region}` or `licence/{serial}/{r}`. Nothing else is ever read from a store.
+ */
+export function isStoreKey(key: string): boolean {
+  if (!STORE_KEY.test(key)) return false;
+  const r = /^licence\/\d+\/(\d+)$/.exec(key);
+  return r === null || Number(r[1]) < 256;
 }
+
+// The lists' URIs (statusListUri, revisionListUri) are in status-list.ts.

@@ -11,7 +11,9 @@ export const TYP = {
   keyList: 'qdyp-key-list+jwt',
   licence: 'qdyp-licence+jwt',
   statusList: 'statuslist+jwt',
-  register: 'qdyp-register+jwt',
+  revisionList: 'qdyp-revision-list+jwt',
+  licenceEntry: 'qdyp-licence-entry+jwt',
+  bundle: 'qdyp-bundle+jwt',
   revokedInspectors: 'qdyp-revoked-inspectors+jwt',
   inspector: 'qdyp-inspector+jwt',
 } as const;

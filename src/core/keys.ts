@@ -1,5 +1,5 @@
 // Ed25519 keys: the root key (signs only the key list) and issuing keys (sign seals, licence
-// documents, status lists, registers). A key's id is its RFC 7638 thumbprint; seals carry a
+// documents, status lists, licence entries). A key's id is its RFC 7638 thumbprint; seals carry a
 // 4-byte short id taken from the front of that thumbprint.
 
 import { base64url, calculateJwkThumbprint } from 'jose';

@@ -1,17 +1,18 @@
-// The trust context verifySeal takes: published artifacts verified and parsed once, rebuilt
-// only when they change. Trust flows one way: pinned root → key list → issuing keys → status
-// list and register. An artifact that fails its checks is left out and noted in `problems`;
-// verdicts that need it then say cannot_confirm.
+// The trust context verifySeal takes: published lists verified and parsed once, rebuilt only
+// when they change, plus a lookup for the per-licence entries. Trust flows one way: pinned
+// root → key list → issuing keys → status list, revision list and licence entries. An
+// artifact that fails its checks is left out and noted in `problems`; verdicts that need it
+// then say cannot_confirm.
 
-import type { TrustArtifacts } from './bundle.ts';
+import type { Inflate } from './compression.ts';
 import { cstDate } from './dates.ts';
 import { defaultEngine, importVerifyKey, type Ed25519Engine, type VerifyKey } from './ed25519.ts';
+import type { LicenceEntry } from './entry.ts';
 import { QdypError, type QdypErrorCode } from './errors.ts';
 import { peekHeader, TYP, verifyJws } from './jws.ts';
 import { verifyKeyList, type RootTrust } from './key-list.ts';
 import type { IssuingKey } from './keys.ts';
-import { decodeRegisterClaims, type Register } from './register.ts';
-import { decodeStatusListClaims, type DecodedStatusList } from './status-list.ts';
+import { decodeRevisionListClaims, decodeStatusListClaims, type DecodedStatusList } from './status-list.ts';
 
 export interface TrustedKey extends IssuingKey {
   key: VerifyKey;
@@ -25,81 +26,144 @@ export interface TrustedKeyList {
   byKid: Map<string, TrustedKey>;
 }
 
+/** A text, absent, or several candidates of which the newest that verifies is used. */
+export type ArtifactText = string | null | undefined | readonly (string | null | undefined)[];
+
+export interface TrustArtifacts {
+  keyList?: ArtifactText;
+  statusList?: ArtifactText;
+  revisionList?: ArtifactText;
+}
+
+export type ArtifactName = 'keyList' | 'statusList' | 'revisionList';
+
 export interface ArtifactProblem {
-  artifact: 'keyList' | 'statusList' | 'register';
+  artifact: ArtifactName;
   code: QdypErrorCode | 'ERR_ARTIFACT_MISSING';
   message: string;
 }
 
+/**
+ * Licence entries, already verified (see verifyLicenceEntry): `value` is the revision list's
+ * value for the serial. null: missing or refused (the implementation reports why itself).
+ */
+export interface EntryLookup {
+  get(serial: number, value: number): Promise<LicenceEntry | null>;
+}
+
+/** The lookup of a context given none: every licence's details are missing. */
+export const NO_ENTRIES: EntryLookup = { get: () => Promise.resolve(null) };
+
 export interface TrustContext {
   keyList: TrustedKeyList | null;
   statusList: DecodedStatusList | null;
-  register: Register | null;
+  revisionList: DecodedStatusList | null;
   problems: ArtifactProblem[];
+  /** Replace it freely (e.g. once the key list is known): verify reads it per verdict. */
+  entries: EntryLookup;
 }
 
-const MAX_STATUS_LIST_BYTES = 1024 * 1024;
-const MAX_REGISTER_BYTES = 32 * 1024 * 1024;
+export const MAX_STATUS_LIST_BYTES = 1024 * 1024;
+/** Up to a byte a licence: a million licences with scattered revisions stay well inside. */
+export const MAX_REVISION_LIST_BYTES = 4 * 1024 * 1024;
 
 export interface TrustOptions {
   root: RootTrust;
   /** The highest key-list version this verifier has seen: a lower one is refused. */
   minKeyListVersion?: number;
+  /** The newest status list `iat` this verifier has accepted: an older list is refused. */
+  minStatusIat?: number;
+  /** The newest revision list `iat` this verifier has accepted: an older list is refused. */
+  minRevisionIat?: number;
   /** How issuing keys verify (default: WebCrypto where the runtime has Ed25519, else noble). */
   engine?: Ed25519Engine;
+  /** How lists inflate (default: DecompressionStream; see Inflate). */
+  inflate?: Inflate;
+  /** Licence entries: a lookup, or a function making one from the context (its key list). */
+  entries?: EntryLookup | ((ctx: TrustContext) => EntryLookup);
 }
 
 export async function buildTrustContext(artifacts: TrustArtifacts, options: TrustOptions): Promise<TrustContext> {
   const problems: ArtifactProblem[] = [];
   const engine = options.engine ?? (await defaultEngine());
-  const attempt = async <T>(artifact: ArtifactProblem['artifact'], text: string | null | undefined, run: (text: string) => Promise<T>): Promise<T | null> => {
-    if (!text) {
+
+  /** Verifies every candidate; keeps the newest that verified, notes why the others did not. */
+  const newest = async <T>(artifact: ArtifactName, texts: ArtifactText, run: (text: string) => Promise<T>, newer: (a: T, b: T) => boolean): Promise<T | null> => {
+    const candidates = [...new Set(typeof texts === 'string' || !texts ? [texts] : texts)].filter((t): t is string => typeof t === 'string' && t !== '');
+    if (candidates.length === 0) {
       problems.push({ artifact, code: 'ERR_ARTIFACT_MISSING', message: `${artifact} is not published` });
       return null;
     }
-    try {
-      return await run(text);
-    } catch (error) {
-      if (!(error instanceof QdypError)) throw error;
-      problems.push({ artifact, code: error.code, message: error.message });
-      return null;
+    let best: T | null = null;
+    for (const text of candidates) {
+      try {
+        const t = await run(text);
+        if (best === null || newer(t, best)) best = t;
+      } catch (error) {
+        if (!(error instanceof QdypError)) throw error;
+        problems.push({ artifact, code: error.code, message: error.message });
+      }
     }
+    return best;
   };
 
-  const keyList = await attempt('keyList', artifacts.keyList, async (text) => {
-    const list = await verifyKeyList(text, options.root, { minVersion: options.minKeyListVersion });
-    const trusted: TrustedKeyList = { version: list.version, iat: list.iat, exp: list.exp, bySid: new Map(), byKid: new Map() };
-    for (const k of list.keys) {
-      const entry: TrustedKey = { ...k, key: await importVerifyKey(k.jwk, engine) };
-      trusted.bySid.set(k.sid, entry);
-      trusted.byKid.set(k.kid, entry);
-    }
-    return trusted;
-  });
+  const keyList = await newest(
+    'keyList',
+    artifacts.keyList,
+    async (text) => {
+      const list = await verifyKeyList(text, options.root, { minVersion: options.minKeyListVersion });
+      const trusted: TrustedKeyList = { version: list.version, iat: list.iat, exp: list.exp, bySid: new Map(), byKid: new Map() };
+      for (const k of list.keys) {
+        const entry: TrustedKey = { ...k, key: await importVerifyKey(k.jwk, engine) };
+        trusted.bySid.set(k.sid, entry);
+        trusted.byKid.set(k.kid, entry);
+      }
+      return trusted;
+    },
+    (a, b) => a.version > b.version || (a.version === b.version && a.iat > b.iat),
+  );
 
-  // A status list or register is trusted only under the listed key that is active now, and
-  // only if issued inside that key's signing window: a retired key (whose private half still
-  // sits in backups) cannot re-sign an old status and so un-revoke a licence.
-  const verifyIssued = async <T extends { iat: number }>(
-    text: string,
-    typ: (typeof TYP)['statusList' | 'register'],
-    maxBytes: number,
-    decode: (payload: unknown) => T,
-  ): Promise<T> => {
-    const kid = peekHeader(text, maxBytes).kid;
-    const signer = keyList?.byKid.get(kid);
-    if (!signer) throw new QdypError('ERR_ARTIFACT_UNKNOWN_KEY', 'signed by a key not in the trusted key list');
-    if (signer.status === 'compromised') throw new QdypError('ERR_ARTIFACT_KEY_COMPROMISED', 'signed by a compromised key');
-    if (signer.status !== 'active') throw new QdypError('ERR_KEY_NOT_SIGNING', `signed by key ${signer.sid}, which is ${signer.status}`);
-    const decoded = decode((await verifyJws(text, signer.key, typ, maxBytes)).payload);
-    const issued = cstDate(new Date(decoded.iat * 1000));
-    if (issued < signer.signFrom || issued > signer.signUntil) {
-      throw new QdypError('ERR_KEY_NOT_SIGNING', `issued ${issued}, outside key ${signer.sid}'s signing window`);
+  const list = (artifact: 'statusList' | 'revisionList', min: number | undefined) => async (text: string) => {
+    const decoded = await verifyIssued(
+      text,
+      keyList,
+      artifact === 'statusList' ? TYP.statusList : TYP.revisionList,
+      artifact === 'statusList' ? MAX_STATUS_LIST_BYTES : MAX_REVISION_LIST_BYTES,
+      (payload) => (artifact === 'statusList' ? decodeStatusListClaims : decodeRevisionListClaims)(payload, options.inflate),
+    );
+    if (min !== undefined && decoded.iat < min) {
+      throw new QdypError('ERR_STATUS_ROLLBACK', `${artifact} of ${decoded.asOf} is older than one already accepted`);
     }
     return decoded;
   };
+  const statusList = await newest('statusList', artifacts.statusList, list('statusList', options.minStatusIat), (a, b) => a.iat > b.iat);
+  const revisionList = await newest('revisionList', artifacts.revisionList, list('revisionList', options.minRevisionIat), (a, b) => a.iat > b.iat);
+  const ctx: TrustContext = { keyList, statusList, revisionList, problems, entries: NO_ENTRIES };
+  if (options.entries) ctx.entries = typeof options.entries === 'function' ? options.entries(ctx) : options.entries;
+  return ctx;
+}
 
-  const statusList = await attempt('statusList', artifacts.statusList, (text) => verifyIssued(text, TYP.statusList, MAX_STATUS_LIST_BYTES, decodeStatusListClaims));
-  const register = await attempt('register', artifacts.register, (text) => verifyIssued(text, TYP.register, MAX_REGISTER_BYTES, decodeRegisterClaims));
-  return { keyList, statusList, register, problems };
+/**
+ * Verifies a list or manifest that only the key active now may sign: a retired key (whose
+ * private half still sits in backups) cannot re-sign an old status and so un-revoke a
+ * licence. It must also be issued inside that key's signing window. Throws QdypError.
+ */
+export async function verifyIssued<T extends { iat: number }>(
+  text: string,
+  keyList: TrustedKeyList | null,
+  typ: (typeof TYP)['statusList' | 'revisionList' | 'bundle'],
+  maxBytes: number,
+  decode: (payload: unknown) => T | Promise<T>,
+): Promise<T> {
+  const kid = peekHeader(text, maxBytes).kid;
+  const signer = keyList?.byKid.get(kid);
+  if (!signer) throw new QdypError('ERR_ARTIFACT_UNKNOWN_KEY', 'signed by a key not in the trusted key list');
+  if (signer.status === 'compromised') throw new QdypError('ERR_ARTIFACT_KEY_COMPROMISED', 'signed by a compromised key');
+  if (signer.status !== 'active') throw new QdypError('ERR_KEY_NOT_SIGNING', `signed by key ${signer.sid}, which is ${signer.status}`);
+  const decoded = await decode((await verifyJws(text, signer.key, typ, maxBytes)).payload);
+  const issued = cstDate(new Date(decoded.iat * 1000));
+  if (issued < signer.signFrom || issued > signer.signUntil) {
+    throw new QdypError('ERR_KEY_NOT_SIGNING', `issued ${issued}, outside key ${signer.sid}'s signing window`);
+  }
+  return decoded;
 }

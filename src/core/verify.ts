@@ -1,16 +1,18 @@
 // The verification policy, in DESIGN §4's fixed order:
 //   parse → key lookup (root-signed key list) → signature → key status and window
-//   → seal horizon → status list → register (validity period).
+//   → seal horizon → status list → revision list → licence entry (looked up only now, after
+//   the signature held) → validity period.
 // A bad signature is reported as a bad signature, never as "expired"; data that cannot be
-// stood behind gives cannot_confirm, never authorized.
+// stood behind gives cannot_confirm, never authorized. Revoked and suspended come from the
+// status list alone: they stand even when the licence's entry is missing or refused.
 
 import { cstDate, type CalendarDate } from './dates.ts';
 import { verifyEd25519 } from './ed25519.ts';
+import type { LicenceEntry } from './entry.ts';
 import { QdypError } from './errors.ts';
 import { peekHeader, TYP, verifyJws } from './jws.ts';
 import { parseLicenceClaims, type LicenceClaims, type LicenceStatus } from './licence.ts';
-import { SHOWS_LICENCE, type Outcome } from './outcomes.ts';
-import type { RegisterEntry } from './register.ts';
+import type { Outcome } from './outcomes.ts';
 import { parseSeal } from './seal.ts';
 import { statusAt } from './status-list.ts';
 import type { TrustContext, TrustedKey } from './trust-context.ts';
@@ -19,7 +21,7 @@ import type { TrustContext, TrustedKey } from './trust-context.ts';
 export interface Verdict {
   code: Outcome;
   authorized: boolean;
-  licence: RegisterEntry | null;
+  licence: LicenceEntry | null;
   /** When the status list used was issued (ISO-8601 UTC), or null if none was usable. */
   statusAsOf: string | null;
   checkedAt: string;
@@ -36,7 +38,7 @@ export async function verifySeal(text: string, time: Date, ctx: TrustContext): P
   if (!(await verifyEd25519(key.key, seal.signature, seal.signed))) return verdict('bad_signature', time, ctx);
   const today = cstDate(time);
   if (key.status === 'compromised') return verdict('key_compromised', time, ctx);
-  if (today > key.verifyUntil || today > seal.horizon) return verdict('expired', time, ctx, seal.serial);
+  if (today > key.verifyUntil || today > seal.horizon) return verdict('expired', time, ctx, await shownLicence(seal.serial, time, ctx));
   return judgeLicence(seal.serial, today, time, ctx);
 }
 
@@ -67,10 +69,13 @@ export async function verifyLicenceDocument(jws: string, time: Date, ctx: TrustC
   const today = cstDate(time);
   const serial = document.status.status_list.idx;
   if (key.status === 'compromised') return { ...verdict('key_compromised', time, ctx), document: null };
-  if (today > key.verifyUntil) return { ...verdict('expired', time, ctx, serial), document };
-  const result = judgeLicence(serial, today, time, ctx);
-  // A register entry for this serial under another number cannot be this document's licence.
-  if (result.licence && result.licence.number !== document.number) return { ...verdict('cannot_confirm', time, ctx), document };
+  if (today > key.verifyUntil) return { ...verdict('expired', time, ctx, await shownLicence(serial, time, ctx)), document };
+  const result = await judgeLicence(serial, today, time, ctx);
+  // An entry for this serial under another number cannot be this document's licence: it is
+  // then a bad entry (revoked and suspended still stand, without it).
+  if (result.licence && result.licence.number !== document.number) {
+    return { ...verdict(result.code === 'revoked' || result.code === 'suspended' ? result.code : 'cannot_confirm', time, ctx), document };
+  }
   return { ...result, document };
 }
 
@@ -80,19 +85,35 @@ function trustedKey(ctx: TrustContext, time: Date, find: (keys: NonNullable<Trus
   return find(ctx.keyList);
 }
 
-/** Status list, then register: the licence's current standing. */
-function judgeLicence(serial: number, today: CalendarDate, time: Date, ctx: TrustContext): Verdict {
+/** Status list, revision list, then the licence entry: the licence's current standing. */
+async function judgeLicence(serial: number, today: CalendarDate, time: Date, ctx: TrustContext): Promise<Verdict> {
   const statusList = current(ctx.statusList, time);
   if (!statusList) return verdict('cannot_confirm', time, ctx);
-  const value = statusAt(statusList, serial);
-  if (value === null || value > 2) return verdict('cannot_confirm', time, ctx);
-  const entry = current(ctx.register, time)?.entries.get(serial);
+  const status = statusAt(statusList, serial);
+  if (status === null || status > 2) return verdict('cannot_confirm', time, ctx);
+  const listed = STATUS_BY_VALUE[status];
+  const revisions = current(ctx.revisionList, time);
+  const value = revisions && statusAt(revisions, serial);
+  // Revoked and suspended need no entry: the status list alone says so.
+  const entry = value === null ? null : await ctx.entries.get(serial, value);
+  if (listed) return verdict(listed, time, ctx, entry && { ...entry, status: listed });
   if (!entry) return verdict('cannot_confirm', time, ctx);
-  const listed = STATUS_BY_VALUE[value];
-  if (listed) return verdict(listed, time, ctx, serial);
-  if (today < entry.validFrom) return verdict('not_yet_valid', time, ctx, serial);
-  if (today > entry.validUntil) return verdict('expired', time, ctx, serial);
-  return verdict('authorized', time, ctx, serial);
+  const licence: LicenceEntry = { ...entry, status: 'valid' };
+  if (today < entry.validFrom) return verdict('not_yet_valid', time, ctx, licence);
+  if (today > entry.validUntil) return verdict('expired', time, ctx, licence);
+  return verdict('authorized', time, ctx, licence);
+}
+
+/** The licence a verdict that is not about its status (an expired seal) may still show. */
+async function shownLicence(serial: number, time: Date, ctx: TrustContext): Promise<LicenceEntry | null> {
+  const revisions = current(ctx.revisionList, time);
+  const value = revisions && statusAt(revisions, serial);
+  if (value === null) return null;
+  const entry = await ctx.entries.get(serial, value);
+  if (!entry) return null;
+  const statusList = current(ctx.statusList, time);
+  const status = statusList && statusAt(statusList, serial);
+  return { ...entry, status: (status !== null && STATUS_BY_VALUE[status]) || (status === 0 ? 'valid' : entry.status) };
 }
 
 /** Clock skew tolerated before an artifact dated in the future is refused. */
@@ -104,15 +125,8 @@ function current<T extends { iat: number; exp: number }>(artifact: T | null, tim
   return artifact && t < artifact.exp * 1000 && artifact.iat * 1000 <= t + MAX_SKEW_MS ? artifact : null;
 }
 
-function verdict(code: Outcome, time: Date, ctx: TrustContext, serial?: number): Verdict {
+function verdict(code: Outcome, time: Date, ctx: TrustContext, licence: LicenceEntry | null = null): Verdict {
   const usable = current(ctx.statusList, time);
-  const entry = serial !== undefined && SHOWS_LICENCE.has(code) ? current(ctx.register, time)?.entries.get(serial) : undefined;
-  let licence: RegisterEntry | null = null;
-  if (entry) {
-    // The status list is the authority on status; the register carries the reason.
-    const value = usable ? statusAt(usable, serial!) : null;
-    licence = { ...entry, status: (value !== null && STATUS_BY_VALUE[value]) || (value === 0 ? 'valid' : entry.status) };
-  }
   return {
     code,
     authorized: code === 'authorized',

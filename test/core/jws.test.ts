@@ -10,7 +10,7 @@ let good: string;
 
 beforeAll(async () => {
   signer = await newKey();
-  good = await signJws({ hello: '青岛' }, TYP.register, signer.signer);
+  good = await signJws({ hello: '青岛' }, TYP.licenceEntry, signer.signer);
 });
 
 const sign = (header: Record<string, unknown>, payload: Uint8Array) => new CompactSign(payload).setProtectedHeader({ alg: 'EdDSA', ...header }).sign(signer.signer.privateKey);
@@ -20,15 +20,15 @@ describe.each(ED25519_ENGINES)('verifyJws with the %s engine', (engine) => {
   beforeAll(async () => {
     key = await importVerifyKey(signer.record.jwk, engine);
   });
-  const code = (jws: string, typ: (typeof TYP)[keyof typeof TYP] = TYP.register) =>
+  const code = (jws: string, typ: (typeof TYP)[keyof typeof TYP] = TYP.licenceEntry) =>
     verifyJws(jws, key, typ, 4096).then(
       () => 'ok',
       (error: { code?: string }) => error.code ?? `threw ${String(error)}`,
     );
 
   it('verifies what signJws signed, returning header and payload', async () => {
-    expect(await verifyJws(good, key, TYP.register, 4096)).toEqual({
-      header: { alg: 'EdDSA', typ: TYP.register, kid: signer.signer.kid },
+    expect(await verifyJws(good, key, TYP.licenceEntry, 4096)).toEqual({
+      header: { alg: 'EdDSA', typ: TYP.licenceEntry, kid: signer.signer.kid },
       payload: { hello: '青岛' },
     });
   });
@@ -37,23 +37,23 @@ describe.each(ED25519_ENGINES)('verifyJws with the %s engine', (engine) => {
     expect(await code(good, TYP.statusList)).toBe('ERR_ARTIFACT_TYPE');
     const none = new UnsecuredJWT({ hello: 1 }).encode();
     const [, payload] = none.split('.');
-    const header = base64url.encode(JSON.stringify({ alg: 'none', typ: TYP.register, kid: signer.signer.kid }));
+    const header = base64url.encode(JSON.stringify({ alg: 'none', typ: TYP.licenceEntry, kid: signer.signer.kid }));
     expect(await code(`${header}.${payload}.`)).toBe('ERR_ARTIFACT_TYPE');
     const [, p, s] = good.split('.');
-    const es256 = base64url.encode(JSON.stringify({ alg: 'ES256', typ: TYP.register, kid: signer.signer.kid }));
+    const es256 = base64url.encode(JSON.stringify({ alg: 'ES256', typ: TYP.licenceEntry, kid: signer.signer.kid }));
     expect(await code(`${es256}.${p}.${s}`)).toBe('ERR_ARTIFACT_TYPE');
   });
 
   it('refuses header extensions (crit, b64) even when signed', async () => {
     const kid = signer.signer.kid;
     const payload = new TextEncoder().encode('{}');
-    expect(await code(await sign({ typ: TYP.register, kid, crit: ['b64'], b64: true }, payload))).toBe('ERR_ARTIFACT_MALFORMED');
-    expect(await code(await sign({ typ: TYP.register, kid, b64: true }, payload))).toBe('ERR_ARTIFACT_MALFORMED');
+    expect(await code(await sign({ typ: TYP.licenceEntry, kid, crit: ['b64'], b64: true }, payload))).toBe('ERR_ARTIFACT_MALFORMED');
+    expect(await code(await sign({ typ: TYP.licenceEntry, kid, b64: true }, payload))).toBe('ERR_ARTIFACT_MALFORMED');
   });
 
   it('a wrong key, a changed payload or a short signature is a signature failure', async () => {
     const other = await importVerifyKey((await newKey()).record.jwk, engine);
-    await expect(verifyJws(good, other, TYP.register, 4096)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_SIGNATURE' });
+    await expect(verifyJws(good, other, TYP.licenceEntry, 4096)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_SIGNATURE' });
     const [h, , s] = good.split('.');
     expect(await code(`${h}.${base64url.encode('{"hello":"青岛!"}')}.${s}`)).toBe('ERR_ARTIFACT_SIGNATURE');
     expect(await code(`${h}.${good.split('.')[1]}.${base64url.encode(base64url.decode(s!).subarray(0, 63))}`)).toBe('ERR_ARTIFACT_SIGNATURE');
@@ -71,7 +71,7 @@ describe.each(ED25519_ENGINES)('verifyJws with the %s engine', (engine) => {
   });
 
   it('a signed payload that is not JSON is malformed', async () => {
-    const jws = await sign({ typ: TYP.register, kid: signer.signer.kid }, new Uint8Array([0xff, 0xfe]));
+    const jws = await sign({ typ: TYP.licenceEntry, kid: signer.signer.kid }, new Uint8Array([0xff, 0xfe]));
     expect(await code(jws)).toBe('ERR_ARTIFACT_MALFORMED');
   });
 });
@@ -80,7 +80,7 @@ describe('peekHeader', () => {
   it('refuses oversized input before parsing, and headers without alg, typ or kid', async () => {
     expect(() => peekHeader(good, good.length - 1)).toThrow(expect.objectContaining({ code: 'ERR_ARTIFACT_TOO_LARGE' }));
     expect(peekHeader(good, good.length).kid).toBe(signer.signer.kid);
-    const noKid = await sign({ typ: TYP.register }, new Uint8Array(0));
+    const noKid = await sign({ typ: TYP.licenceEntry }, new Uint8Array(0));
     expect(() => peekHeader(noKid, 4096)).toThrow(expect.objectContaining({ code: 'ERR_ARTIFACT_MALFORMED' }));
     expect(() => peekHeader('garbage', 4096)).toThrow(expect.objectContaining({ code: 'ERR_ARTIFACT_MALFORMED' }));
   });

@@ -2,7 +2,6 @@
 // rollback and a missing key): exact round trip, boundaries, and entries that lie.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildTrustContext,
   createSeal,
   describeIssuingKey,
   ED25519_ENGINES,
@@ -17,7 +16,7 @@ import {
   type IssuingKey,
   type RootTrust,
 } from '../../src/core/index.ts';
-import { issue, newKey, newProgramme, publish, T0, type Programme } from '../support/programme.ts';
+import { issue, newKey, newProgramme, publish, T0, trustPublished, type Programme } from '../support/programme.ts';
 
 let p: Programme;
 
@@ -61,8 +60,8 @@ describe.each(ED25519_ENGINES)('verifyKeyList with the %s engine', (engine) => {
   });
 
   it('refuses another artifact signed by the root, and a list naming another kid', async () => {
-    const register = await signJws({ iss: 'qdyp', version: 1, iat: 0, exp: 1, keys: [] }, TYP.register, p.rootSigner);
-    await expect(verifyKeyList(register, root)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_TYPE' });
+    const entryTyped = await signJws({ iss: 'qdyp', version: 1, iat: 0, exp: 1, keys: [] }, TYP.licenceEntry, p.rootSigner);
+    await expect(verifyKeyList(entryTyped, root)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_TYPE' });
     // Signed by the root's private key but naming another kid: not the pinned root's list.
     const misnamed = await signJws({ iss: 'qdyp', version: 1, iat: 0, exp: 1, keys: [] }, TYP.keyList, { ...p.rootSigner, kid: p.keys[0]!.signer.kid });
     await expect(verifyKeyList(misnamed, root)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_UNKNOWN_KEY' });
@@ -87,7 +86,7 @@ describe('key windows and signing', () => {
     q.keys[0]!.record.verifyUntil = '2026-11-27';
     await issue(q, 1);
     const late = await createSeal({ serial: 1, horizon: '2040-01-01' }, q.keys[0]!.signer);
-    const ctx = await buildTrustContext(await publish(q), { root: q.root });
+    const ctx = await trustPublished(q, await publish(q));
     expect((await verifySeal(late, T0, ctx)).code).toBe('authorized');
     const nextDay = new Date('2026-11-27T16:00:00Z');
     expect((await verifySeal(late, nextDay, ctx)).code).toBe('expired');

@@ -2,8 +2,8 @@
 // authorized and never throws; a change of letter case alone is the same seal.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { base32Encode, buildTrustContext, foldCase, rootTrust, verifySeal, type TrustContext, type Verdict } from '../../src/core/index.ts';
-import { issue, newProgramme, publish, T0, type Programme } from '../support/programme.ts';
+import { base32Encode, foldCase, rootTrust, verifySeal, type TrustContext, type Verdict } from '../../src/core/index.ts';
+import { issue, newProgramme, publish, T0, trustPublished, type Programme } from '../support/programme.ts';
 
 let p: Programme;
 let ctx: TrustContext;
@@ -13,7 +13,7 @@ let authorized: Verdict;
 beforeAll(async () => {
   p = await newProgramme();
   seal = await issue(p, 1);
-  ctx = await buildTrustContext(await publish(p), { root: p.root });
+  ctx = await trustPublished(p, await publish(p));
   authorized = await verifySeal(seal, T0, ctx);
   expect(authorized.code).toBe('authorized');
 });
@@ -107,7 +107,7 @@ describe('verifySeal never throws', () => {
 
 describe('the noble engine gives the same verdicts on mutated seals', () => {
   it('identical verdict objects (300 cases)', async () => {
-    const noble = await buildTrustContext(await publish(p), { root: await rootTrust(p.rootJwk, 'noble'), engine: 'noble' });
+    const noble = await trustPublished(p, await publish(p), { root: await rootTrust(p.rootJwk, 'noble'), engine: 'noble' });
     await fc.assert(
       fc.asyncProperty(mutation, async (mutate) => {
         const text = mutate(seal);
