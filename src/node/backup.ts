@@ -8,12 +8,14 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync }
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { keyId, publicJwk, type PrivateJwk } from '../core/index.ts';
+import { applyCatchUp, planCatchUp, type CatchUpPlan } from './catch-up.ts';
 import { RefusedError } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 import { ensureKeysDir, issuingKeyFile, parsePrivateKey, writePublicJwk } from './key-files.ts';
 import { readConfig } from './registry/config.ts';
 import { openRegistry, registryPaths, type Registry } from './registry/db.ts';
 import { listKeys } from './registry/keys.ts';
+import { resetTarget } from './registry/publishing.ts';
 import { SCHEMA_VERSION, schemaVersion } from './registry/migrations.ts';
 
 export const BACKUP_PASSPHRASE_ENV = 'QDYP_BACKUP_PASSPHRASE';
@@ -141,8 +143,12 @@ export async function openBackup(text: string, passphrase: string | undefined): 
   return { createdAt: doc.createdAt, database, keys };
 }
 
-/** Checks the snapshot in memory before anything touches the disk. */
-function checkSnapshot(backup: OpenedBackup): void {
+/**
+ * Checks the snapshot in memory before anything touches the disk, and compares it with what is
+ * published at `edgeDir` (see catch-up.ts): refuses if the edge has what the backup cannot
+ * catch up with.
+ */
+async function checkSnapshot(backup: OpenedBackup, edgeDir: string, now: Date): Promise<CatchUpPlan> {
   let db: Database.Database;
   try {
     db = new Database(backup.database);
@@ -158,6 +164,7 @@ function checkSnapshot(backup: OpenedBackup): void {
     readConfig(db);
     const active = listKeys(db).find((k) => k.status === 'active');
     if (!active || !backup.keys.has(active.kid)) throw invalid('it lacks the active issuing key, so the registry could not sign');
+    return await planCatchUp(db, edgeDir, now);
   } finally {
     db.close();
   }
@@ -170,16 +177,19 @@ export interface RestoreInput {
   /** Replace an existing registry at dbPath. */
   force?: boolean;
   now: Date;
+  actor: string;
+  /** The published state to catch up with (default: the registry directory's edge/). */
+  edgeDir?: string;
 }
 
 /** Restores a backup into the registry directory of `dbPath`; returns the opened registry. */
-export async function restoreBackup(input: RestoreInput): Promise<{ registry: Registry; createdAt: string; keys: number }> {
+export async function restoreBackup(input: RestoreInput): Promise<{ registry: Registry; createdAt: string; keys: number; caughtUp: string[]; published: boolean }> {
   const paths = registryPaths(input.dbPath);
   if (fs.existsSync(paths.dbPath) && !input.force) {
     throw new RefusedError('registry_exists', `a registry already exists at ${paths.dbPath}; restore replaces it only with --force`);
   }
   const backup = await openBackup(input.text, input.passphrase);
-  checkSnapshot(backup);
+  const plan = await checkSnapshot(backup, input.edgeDir ?? paths.edgeDir, input.now);
 
   fs.mkdirSync(paths.dir, { recursive: true });
   ensureKeysDir(paths.keysDir);
@@ -190,5 +200,13 @@ export async function restoreBackup(input: RestoreInput): Promise<{ registry: Re
   writeFileAtomic(paths.dbPath, backup.database);
   const registry = openRegistry(paths.dbPath, { now: input.now });
   writePublicJwk(paths.rootPublicJwk, publicJwk(readConfig(registry.db).rootJwk));
-  return { registry, createdAt: backup.createdAt, keys: backup.keys.size };
+  try {
+    // This directory's edge/ may hold anything (or nothing): it gets every entry again.
+    registry.db.transaction(() => resetTarget(registry.db, 'local'))();
+    await applyCatchUp({ registry, now: input.now, actor: input.actor }, plan);
+  } catch (error) {
+    registry.close();
+    throw error;
+  }
+  return { registry, createdAt: backup.createdAt, keys: backup.keys.size, caughtUp: plan.licences.map((l) => l.number), published: plan.published };
 }

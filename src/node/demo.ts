@@ -72,7 +72,7 @@ export async function openDemoRegistry(baseDir: string, now: Date): Promise<{ re
     created = true;
   }
   const registry = openRegistry(dbPath, { now });
-  await publishLocal(registry, now);
+  await publishLocal(registry, now, { full: true, bundles: true });
   return { registry, created };
 }
 

@@ -1,24 +1,22 @@
-// The local edge store: one file per published artifact, under the fixed names the edge uses
-// as KV keys (DESIGN §3). The Node verifier reads such a directory (QDYP_EDGE_DIR).
+// The local edge store: the published artifacts as files, under the keys the edge uses in KV
+// (DESIGN §3). The Node verifier reads such a directory (QDYP_EDGE_DIR). One function maps a
+// key to its file, so a million licence entries never land in one directory:
+//   key-list, status-list, revision-list, revoked-inspectors   → the same name
+//   licence/{serial}/{r}                                        → licence/{serial ÷ 1000}/{serial}.{r}
+//   bundle, bundle/{region}                                     → bundle, bundle-{region}
 
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACT_NAMES, type ArtifactName, type TrustArtifacts } from '../core/index.ts';
+import { buildTrustContext, entryLookupFromTexts, isStoreKey, licenceEntryKey, type QdypError, type TrustContext, type TrustOptions } from '../core/index.ts';
 import { writeFileAtomic } from './files.ts';
 
-export { ARTIFACT_NAMES, type ArtifactName } from '../core/index.ts';
-export type Artifacts = Record<ArtifactName, string>;
-
-/** Writes each artifact atomically; the bundle last, so it never runs ahead of the others. */
-export function writeEdge(dir: string, artifacts: Artifacts): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const name of ARTIFACT_NAMES) writeFileAtomic(path.join(dir, name), artifacts[name]);
-}
-
-/** `dir/name`; null for a name that is not an artifact's (nothing else in dir is ever read). */
-function artifactFile(dir: string, name: ArtifactName): string | null {
-  return ARTIFACT_NAMES.includes(name) ? path.join(dir, name) : null;
+/** The file for a store key; null for anything that is not one (nothing else in dir is ever read). */
+export function edgeFile(dir: string, key: string): string | null {
+  if (!isStoreKey(key)) return null;
+  const entry = /^licence\/(\d+)\/(\d+)$/.exec(key);
+  if (entry) return path.join(dir, 'licence', String(Math.floor(Number(entry[1]) / 1000)), `${entry[1]}.${entry[2]}`);
+  return path.join(dir, key.replace('/', '-'));
 }
 
 /** A missing file is an unpublished artifact; any other failure is the store's. */
@@ -28,14 +26,20 @@ function unpublishedIfMissing(error: unknown): null {
 }
 
 /** An artifact's text as published in `dir`, or null when it is not published. */
-export async function readEdgeArtifact(dir: string, name: ArtifactName): Promise<string | null> {
-  const file = artifactFile(dir, name);
+export async function readEdgeText(dir: string, key: string): Promise<string | null> {
+  const file = edgeFile(dir, key);
   return file === null ? null : readFile(file, 'utf8').catch(unpublishedIfMissing);
 }
 
-/** readEdgeArtifact for synchronous callers (the CLI). */
-export function readEdgeArtifactSync(dir: string, name: ArtifactName): string | null {
-  const file = artifactFile(dir, name);
+/** A binary artifact (a bundle) as published in `dir`, or null. */
+export async function readEdgeBytes(dir: string, key: string): Promise<Uint8Array | null> {
+  const file = edgeFile(dir, key);
+  return file === null ? null : readFile(file).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)).catch(unpublishedIfMissing);
+}
+
+/** readEdgeText for synchronous callers (the CLI). */
+export function readEdgeTextSync(dir: string, key: string): string | null {
+  const file = edgeFile(dir, key);
   if (file === null) return null;
   try {
     return fs.readFileSync(file, 'utf8');
@@ -44,29 +48,50 @@ export function readEdgeArtifactSync(dir: string, name: ArtifactName): string | 
   }
 }
 
-/** Every artifact published in `dir`; a missing one is left out. */
-export function readEdge(dir: string): Partial<Artifacts> {
-  const artifacts: Partial<Artifacts> = {};
-  for (const name of ARTIFACT_NAMES) {
-    const text = readEdgeArtifactSync(dir, name);
-    if (text !== null) artifacts[name] = text;
-  }
-  return artifacts;
+/** Writes one artifact atomically (a reader sees the old file or the new, never half). */
+export function writeEdgeFile(dir: string, key: string, data: string | Uint8Array, flush = true): void {
+  const file = edgeFile(dir, key);
+  if (file === null) throw new Error(`not a store key: ${key}`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, data, 0o644, flush);
 }
 
-/** What a verifier needs from the store; a missing file is null (verdicts say cannot_confirm). */
-export function readTrustArtifacts(dir: string): TrustArtifacts {
-  return {
-    keyList: readEdgeArtifactSync(dir, 'key-list'),
-    statusList: readEdgeArtifactSync(dir, 'status-list'),
-    register: readEdgeArtifactSync(dir, 'register'),
+/** Every key published in `dir` (for loading a directory into wrangler's local KV). */
+export function listEdgeKeys(dir: string): string[] {
+  const keys: string[] = [];
+  const walk = (sub: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else {
+        const key = /^licence\/\d+\/(\d+)\.(\d+)$/.exec(rel) ? rel.replace(/^licence\/\d+\/(\d+)\.(\d+)$/, 'licence/$1/$2') : rel.replace(/^bundle-/, 'bundle/');
+        if (isStoreKey(key) && edgeFile(dir, key) === path.join(dir, rel)) keys.push(key);
+      }
+    }
   };
+  if (fs.existsSync(dir)) walk('');
+  return keys.sort();
 }
 
-/** The file `wrangler kv bulk put` takes: [{ key, value }] for each artifact given, values as strings. */
-export function kvBulkEntries(artifacts: Partial<Artifacts>): { key: string; value: string }[] {
-  return ARTIFACT_NAMES.flatMap((name) => {
-    const value = artifacts[name];
-    return value === undefined ? [] : [{ key: name, value }];
-  });
+/** The file `wrangler kv bulk put` takes: [{ key, value }], values as strings. */
+export function kvBulkEntries(artifacts: Iterable<[string, string]>): { key: string; value: string }[] {
+  return [...artifacts].map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * The trust context an edge directory gives a verifier: its lists, and its licence entries read
+ * (and verified) when a verdict needs one. What `qdyp verify` and the tests judge by.
+ */
+export async function trustFromEdge(
+  dir: string,
+  options: Omit<TrustOptions, 'entries'> & { clock?: () => Date; onProblem?: (serial: number, error: QdypError) => void },
+): Promise<TrustContext> {
+  const { clock, onProblem, ...trust } = options;
+  return buildTrustContext(
+    { keyList: readEdgeTextSync(dir, 'key-list'), statusList: readEdgeTextSync(dir, 'status-list'), revisionList: readEdgeTextSync(dir, 'revision-list') },
+    {
+      ...trust,
+      entries: (context) => entryLookupFromTexts((serial, value) => readEdgeText(dir, licenceEntryKey(serial, value)), context.keyList, clock, onProblem && ((serial, _value, error) => onProblem(serial, error))),
+    },
+  );
 }

@@ -15,6 +15,7 @@ export type RefusalCode =
   | 'invalid_period'
   | 'invalid_list'
   | 'reference_taken'
+  | 'restore_behind'
   | 'unknown_holder'
   | 'duplicate_holder'
   | 'unknown_licence'

@@ -1,33 +1,84 @@
-// Publishing: builds the signed artifacts from the registry and writes them to the local edge
-// store (the registry's edge/) or to Cloudflare KV. The key list is the one the root last
-// signed (kept in the registry, since the root key is usually offline); the status list,
-// register and revoked-inspectors list are signed afresh by the active issuing key.
+// Publishing: signs what the edge serves and writes it to a target — the registry's edge/
+// directory (`local`) or Cloudflare (`cloudflare`: KV through `wrangler kv bulk put`, bundles in
+// R2). What a target still lacks is recorded in the registry with every change
+// (registry/publishing.ts); a publication writes exactly that, in an order that never leaves a
+// list pointing at nothing:
+//   1. the licence entries that changed, each under a new immutable key licence/{serial}/{r};
+//   2. the offline bundles, when asked for (cron, `qdyp publish`) or when there are none yet;
+//   3. the revision list and status list, then the key list and revoked-inspectors list.
+// Only then is the target marked published, in the registry, for what was written: a crash
+// anywhere before leaves it pending, and the next publish writes it again (idempotently).
+// The key list is the one the root last signed (the root key is usually offline); everything
+// else is signed afresh by the active issuing key.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
-import { createBundle, cstDate, signJws, signRegister, signStatusList, statusListUri, STATUS_VALUE, TYP, type RegisterEntry } from '../core/index.ts';
-import { kvBulkEntries, writeEdge, type Artifacts } from './edge-store.ts';
+import {
+  assembleJws,
+  buildBundle,
+  bundleKey,
+  cstDate,
+  licenceEntryKey,
+  licenceEntrySigningInput,
+  REGIONS,
+  revisionListUri,
+  signJws,
+  signRevisionList,
+  signStatusList,
+  statusListUri,
+  STATUS_VALUE,
+  TYP,
+  type BundleRow,
+} from '../core/index.ts';
+import { kvBulkEntries, readEdgeTextSync, writeEdgeFile } from './edge-store.ts';
 import { RefusedError } from './errors.ts';
+import { syncFileSystem } from './files.ts';
+import { ed25519 } from './issuer/signing.ts';
 import { loadSigner } from './key-files.ts';
 import { readConfig } from './registry/config.ts';
 import type { Registry } from './registry/db.ts';
 import { activeKey } from './registry/keys.ts';
-import { licencesToReseal, listLicences, registerEntry, statusesBySerial } from './registry/licences.ts';
+import { licenceEntry, licencesBySerial, licencesToReseal, listLicences, publishedState } from './registry/licences.ts';
+import { ensureTarget, markPublished, pendingEntries, targetState, type PublishTarget } from './registry/publishing.ts';
 
 /** Re-sign the key list when it has fewer days than this left (it lasts a year). */
 export const KEY_LIST_RENEW_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** `wrangler kv bulk put` takes at most this many pairs a call. */
+export const KV_BULK_MAX = 10_000;
+/** Above this many entries, files are flushed together (syncfs) rather than one by one. */
+const FLUSH_EACH_UP_TO = 200;
 
+/** Where a bundle is published, one per district plus `bundle` for the whole programme. */
+export const BUNDLE_REGIONS: readonly (string | null)[] = [null, ...Object.keys(REGIONS).filter((code) => code !== '370200')];
+
+export interface PublishOptions {
+  /** Rewrite every licence entry, not only the pending ones (after a key compromise; idempotent). */
+  full?: boolean;
+  /** Rebuild the offline bundles (cron and `qdyp publish` do; a change alone does not). */
+  bundles?: boolean;
+}
+
+/** Everything one publication writes, in the order it is written. */
 export interface Publication {
-  artifacts: Artifacts;
+  target: PublishTarget;
+  /** Licence entries: [key, JWS]. */
+  entries: [string, string][];
+  bundles: [string, Uint8Array][];
+  /** The lists, last: [key, text]. */
+  lists: [string, string][];
+  /** serial → revision of each entry written (what markPublished clears). */
+  written: Map<number, number>;
+  /** The change counter this publication covers. */
+  changed: number;
   /** Things the office must act on soon; publishing went ahead. */
   warnings: string[];
 }
 
-/** When the stored key list expires: the one place that reads its exp. */
+/** When the stored key list expires: the one place that reads it. */
 export function keyListExpiry(registry: Registry): Date {
   return new Date(decodeJwt(readConfig(registry.db).keyList).exp! * 1000);
 }
@@ -41,65 +92,128 @@ export function keyListDue(registry: Registry, now: Date): boolean {
   return renewSoon(keyListExpiry(registry), now);
 }
 
-export async function buildArtifacts(registry: Registry, now: Date): Promise<Publication> {
+/** Signs what `target` lacks (everything, with `full`), as of one moment of the registry. */
+export async function buildPublication(registry: Registry, now: Date, target: PublishTarget, options: PublishOptions = {}): Promise<Publication> {
   const db = registry.db;
   // One read transaction: every artifact describes the same moment of the registry.
-  const snapshot = db.transaction(() => ({
-    config: readConfig(db),
-    key: activeKey(db),
-    statuses: statusesBySerial(db),
-    entries: listLicences(db).map((l): [number, RegisterEntry] => [l.serial, registerEntry(l)]),
-  }))();
+  const snapshot = db.transaction(() => {
+    ensureTarget(db, target);
+    const state = targetState(db, target)!;
+    const pending = options.full ? null : pendingEntries(db, target);
+    return {
+      config: readConfig(db),
+      key: activeKey(db),
+      state,
+      rows: publishedState(db),
+      licences: pending === null ? listLicences(db) : licencesBySerial(db, pending.map((p) => p.serial)),
+      all: options.bundles ? listLicences(db) : null,
+      reseal: licencesToReseal(db).length,
+    };
+  }).immediate();
   const { config, key } = snapshot;
   if (!key) throw new RefusedError('publish_failed', 'the registry has no active issuing key: run qdyp keys rotate');
+  // Verifiers refuse lists signed outside the key's window; publishing them would turn every
+  // scan into cannot_confirm at once, while the last good artifacts still hold for days.
+  if (cstDate(now) > key.signUntil) throw new RefusedError('key_not_signing', `the active issuing key ${key.kid} stopped signing on ${key.signUntil}: run qdyp keys rotate, then publish`);
   const signer = await loadSigner(registry, key.kid);
 
   const warnings: string[] = [];
-  const today = cstDate(now);
-  // Verifiers refuse status signed outside the key's window; publishing it would turn every
-  // scan into cannot_confirm at once, while the last good artifacts still hold for days.
-  if (today > key.signUntil) throw new RefusedError('key_not_signing', `the active issuing key ${key.kid} stopped signing on ${key.signUntil}: run qdyp keys rotate, then publish`);
   const expiry = keyListExpiry(registry);
   if (expiry <= now) warnings.push(`the key list expired at ${expiry.toISOString()}: verifiers cannot confirm anything until the root re-signs it (qdyp keys rotate, or publish with the root key at hand)`);
   else if (renewSoon(expiry, now)) warnings.push(`the key list expires at ${expiry.toISOString()}: publish with the root key at hand, or run qdyp keys rotate`);
-  const reseal = licencesToReseal(registry.db).length;
-  if (reseal > 0) warnings.push(`${reseal} licence(s) still carry a seal from a compromised key: run qdyp licence reseal on each (qdyp keys list shows them)`);
+  if (snapshot.reseal > 0) warnings.push(`${snapshot.reseal} licence(s) still carry a seal from a compromised key: run qdyp licence reseal on each (qdyp keys list shows them)`);
 
-  const size = snapshot.statuses.length ? snapshot.statuses[snapshot.statuses.length - 1]!.serial + 1 : 1;
+  const iat = Math.floor(now.getTime() / 1000);
+  const encoder = new TextEncoder();
+  const entries: [string, string][] = [];
+  const written = new Map<number, number>();
+  for (const licence of snapshot.licences) {
+    const input = licenceEntrySigningInput(licenceEntry(licence), { serial: licence.serial, rev: licence.revision, iat }, key.kid);
+    entries.push([licenceEntryKey(licence.serial, licence.revision % 256), assembleJws(input, ed25519(signer.keyObject, encoder.encode(input)))]);
+    written.set(licence.serial, licence.revision);
+  }
+
+  const size = snapshot.rows.length ? snapshot.rows[snapshot.rows.length - 1]!.serial + 1 : 1;
   const statuses = new Uint8Array(size);
-  for (const { serial, status } of snapshot.statuses) statuses[serial] = STATUS_VALUE[status];
-
+  const revisions = new Uint8Array(size);
+  for (const { serial, status, revision } of snapshot.rows) {
+    statuses[serial] = STATUS_VALUE[status];
+    revisions[serial] = revision % 256;
+  }
   const statusList = await signStatusList(statuses, { uri: statusListUri(config.origin), time: now }, signer);
-  const register = await signRegister(snapshot.entries, now, signer);
-  const revokedInspectors = await signJws({ iat: Math.floor(now.getTime() / 1000), jtis: [] }, TYP.revokedInspectors, signer);
-  const bundle = JSON.stringify(createBundle({ keyList: config.keyList, statusList, register }, now));
+  const revisionList = await signRevisionList(revisions, { uri: revisionListUri(config.origin), time: now }, signer);
+  const revokedInspectors = await signJws({ iat, jtis: [] }, TYP.revokedInspectors, signer);
+
+  const bundles: [string, Uint8Array][] = [];
+  if (snapshot.all) {
+    const rows: BundleRow[] = snapshot.all.map((l) => ({ serial: l.serial, rev: l.revision, entry: licenceEntry(l) }));
+    for (const region of BUNDLE_REGIONS) {
+      bundles.push([bundleKey(region), await buildBundle({ keyList: config.keyList, statusList, revisionList, rows, region, time: now }, signer)]);
+    }
+  }
   return {
-    artifacts: { 'key-list': config.keyList, 'status-list': statusList, register, bundle, 'revoked-inspectors': revokedInspectors },
+    target,
+    entries,
+    bundles,
+    lists: [
+      ['revision-list', revisionList],
+      ['status-list', statusList],
+      ['key-list', config.keyList],
+      ['revoked-inspectors', revokedInspectors],
+    ],
+    written,
+    changed: snapshot.state.changed,
     warnings,
   };
 }
 
+/** Bytes a publication writes (values only): what a KV bill and bar P7 count. */
+export function publishedBytes(publication: Pick<Publication, 'entries' | 'bundles' | 'lists'>): number {
+  let bytes = 0;
+  for (const [, text] of publication.entries) bytes += text.length;
+  for (const [, data] of publication.bundles) bytes += data.length;
+  for (const [, text] of publication.lists) bytes += text.length;
+  return bytes;
+}
+
+/** Writes a publication to an edge directory in its order; entries flushed before any list. */
+export function writeEdge(dir: string, publication: Pick<Publication, 'entries' | 'bundles' | 'lists'>): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const flushEach = publication.entries.length <= FLUSH_EACH_UP_TO;
+  for (const [key, text] of publication.entries) writeEdgeFile(dir, key, text, flushEach);
+  if (!flushEach) syncFileSystem(dir);
+  for (const [key, bytes] of publication.bundles) writeEdgeFile(dir, key, bytes);
+  for (const [key, text] of publication.lists) writeEdgeFile(dir, key, text);
+}
+
 /**
- * Builds the artifacts and writes them to the registry's edge/ directory. The database's write
- * lock is held from the snapshot to the last file, so publications land in the order of the
- * changes they show: a slow publisher (cron) can never overwrite a newer one (a revocation).
+ * Publishes what the registry's edge/ directory lacks. The database's write lock is held from
+ * the snapshot to the last file and the mark, so publications land in the order of the changes
+ * they show: a slow publisher (cron) can never overwrite a newer one (a revocation).
  */
-export async function publishLocal(registry: Registry, now: Date): Promise<Publication> {
+export async function publishLocal(registry: Registry, now: Date, options: PublishOptions = {}): Promise<Publication> {
   return registry.exclusive(async () => {
     const db = registry.db;
     db.exec('BEGIN IMMEDIATE');
+    let committed = false;
     try {
-      const publication = await buildArtifacts(registry, now);
-      writeEdge(registry.edgeDir, publication.artifacts);
+      // An edge directory that lost its lists (wiped, or new) gets everything again.
+      const bundles = options.bundles || readEdgeTextSync(registry.edgeDir, 'bundle') === null;
+      const full = options.full || readEdgeTextSync(registry.edgeDir, 'revision-list') === null;
+      const publication = await buildPublication(registry, now, 'local', { ...options, full, bundles });
+      writeEdge(registry.edgeDir, publication);
+      markPublished(db, 'local', publication.changed, publication.written, now.toISOString());
+      db.exec('COMMIT');
+      committed = true;
       return publication;
     } finally {
-      db.exec('COMMIT');
+      if (!committed) db.exec('ROLLBACK');
     }
   });
 }
 
 /**
- * The command that writes the artifacts to the KV namespace bound as QDYP_KV. `--remote`
+ * The command that writes a file of pairs to the KV namespace bound as QDYP_KV. `--remote`
  * matters: wrangler 4 writes to local storage unless told otherwise. Run from the project
  * directory (where wrangler.toml binds QDYP_KV), logged in (`wrangler login` or
  * CLOUDFLARE_API_TOKEN).
@@ -108,8 +222,16 @@ export function wranglerBulkPutCommand(file: string): { command: string; args: s
   return { command: 'npx', args: ['wrangler', 'kv', 'bulk', 'put', '--remote', '--binding', 'QDYP_KV', file] };
 }
 
-export interface CloudflareOptions {
+/** The R2 bucket bound as QDYP_BUNDLES (wrangler.toml's bucket_name; QDYP_R2_BUNDLES overrides). */
+export const DEFAULT_BUNDLE_BUCKET = 'qdyp-bundles';
+
+export function wranglerR2PutCommand(bucket: string, key: string, file: string): { command: string; args: string[] } {
+  return { command: 'npx', args: ['wrangler', 'r2', 'object', 'put', `${bucket}/${key}`, '--file', file, '--content-type', 'application/gzip', '--remote'] };
+}
+
+export interface CloudflareOptions extends PublishOptions {
   cwd?: string;
+  bucket?: string;
   /** Runs the command; returns its exit status (tests never reach the network). */
   run?: (command: string, args: string[], cwd: string) => number | null;
 }
@@ -118,16 +240,46 @@ function runInherit(command: string, args: string[], cwd: string): number | null
   return spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] }).status;
 }
 
-/** Pushes already-built artifacts to Cloudflare KV through wrangler. */
-export function publishToCloudflare(artifacts: Artifacts, options: CloudflareOptions = {}): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qdyp-kv-'));
-  const file = path.join(dir, 'artifacts.json');
-  try {
-    fs.writeFileSync(file, JSON.stringify(kvBulkEntries(artifacts)), { mode: 0o600 });
-    const { command, args } = wranglerBulkPutCommand(file);
-    const status = (options.run ?? runInherit)(command, args, options.cwd ?? process.cwd());
-    if (status !== 0) throw new RefusedError('publish_failed', `wrangler kv bulk put failed (exit ${status ?? 'signal'}); the local edge store is up to date, Cloudflare is not`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * Publishes what Cloudflare lacks: entries in batches of at most 10,000 pairs, then the
+ * bundles to R2, then the lists in one last batch. KV takes one write a second per key, so
+ * changes in quick succession are merged: each run publishes everything pending at once.
+ */
+export async function publishToCloudflare(registry: Registry, now: Date, options: CloudflareOptions = {}): Promise<Publication> {
+  return registry.exclusive(async () => {
+    const publication = await buildPublication(registry, now, 'cloudflare', { ...options, bundles: options.bundles ?? true });
+    const run = options.run ?? runInherit;
+    const cwd = options.cwd ?? process.cwd();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qdyp-kv-'));
+    const fail = (what: string, status: number | null) => {
+      throw new RefusedError('publish_failed', `${what} failed (exit ${status ?? 'signal'}); Cloudflare is not up to date and the change stays pending: run qdyp publish --to cloudflare again`);
+    };
+    try {
+      const batches: [string, string][][] = [];
+      for (let i = 0; i < publication.entries.length; i += KV_BULK_MAX) batches.push(publication.entries.slice(i, i + KV_BULK_MAX));
+      for (const [n, batch] of batches.entries()) {
+        const file = path.join(dir, `entries-${n}.json`);
+        fs.writeFileSync(file, JSON.stringify(kvBulkEntries(batch)), { mode: 0o600 });
+        const { command, args } = wranglerBulkPutCommand(file);
+        const status = run(command, args, cwd);
+        if (status !== 0) fail('wrangler kv bulk put (licence entries)', status);
+      }
+      for (const [key, bytes] of publication.bundles) {
+        const file = path.join(dir, key.replace('/', '-'));
+        fs.writeFileSync(file, bytes, { mode: 0o600 });
+        const { command, args } = wranglerR2PutCommand(options.bucket ?? DEFAULT_BUNDLE_BUCKET, key, file);
+        const status = run(command, args, cwd);
+        if (status !== 0) fail(`wrangler r2 object put (${key})`, status);
+      }
+      const file = path.join(dir, 'lists.json');
+      fs.writeFileSync(file, JSON.stringify(kvBulkEntries(publication.lists)), { mode: 0o600 });
+      const { command, args } = wranglerBulkPutCommand(file);
+      const status = run(command, args, cwd);
+      if (status !== 0) fail('wrangler kv bulk put (lists)', status);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    registry.db.transaction(() => markPublished(registry.db, 'cloudflare', publication.changed, publication.written, now.toISOString()))();
+    return publication;
+  });
 }

@@ -1,17 +1,57 @@
 // The Node entry: the same verifier app, reading published artifacts from an edge directory
-// (what `qdyp publish --to local` writes: one file per artifact name), served by
-// @hono/node-server. Other apps (portal, console) can be mounted beside it on the same port.
+// (what `qdyp publish --to local` writes; edge-store.ts maps store keys to its files), served
+// by @hono/node-server, with the newest accepted lists kept in the verifier's own data
+// directory so a restart never goes back to an older list. Other apps (portal, console) can
+// be mounted beside it on the same port.
 
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { PublicJwk } from '../core/index.ts';
-import { createApp, type ArtifactSource, type Mount } from '../web/index.ts';
-import { readEdgeArtifact } from './edge-store.ts';
+import { createApp, keepNewer, LIST_SLOTS, type ArtifactSource, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
+import { readEdgeBytes, readEdgeText } from './edge-store.ts';
+import { writeFileAtomic } from './files.ts';
 
-/** Reads `dir/key-list`, `dir/status-list`, …; a missing file is an unpublished artifact. */
+/** Reads the edge directory by store key; a missing file is an unpublished artifact. */
 export function directorySource(dir: string): ArtifactSource {
-  return { get: (name) => readEdgeArtifact(dir, name) };
+  return { getText: (key) => readEdgeText(dir, key), getBytes: (key) => readEdgeBytes(dir, key) };
+}
+
+/** The file in the verifier's data directory that holds the newest accepted lists. */
+export const TRUST_FILE = 'trust.json';
+
+/**
+ * The newest accepted lists in `dataDir/trust.json` (written whole and atomically; a text is
+ * replaced only by a newer one). The directory is the verifier's own, never the registry's or
+ * the edge store's: an edge store that can be written to must not be able to lower the floor.
+ */
+export function fileTrustKeeper(dataDir: string): TrustKeeper {
+  const file = path.join(dataDir, TRUST_FILE);
+  const load = async (): Promise<KeptLists> => {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    const value = JSON.parse(text) as Record<string, unknown>;
+    const lists: KeptLists = {};
+    for (const slot of LIST_SLOTS) if (typeof value?.[slot] === 'string') lists[slot] = value[slot];
+    return lists;
+  };
+  return {
+    load,
+    async keep(lists) {
+      const next = keepNewer(await load().catch(() => ({})), lists);
+      if (!next) return;
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      writeFileAtomic(file, `${JSON.stringify(next)}\n`, 0o600);
+    },
+  };
 }
 
 export interface ServerOptions {
@@ -20,6 +60,11 @@ export interface ServerOptions {
   /** Loopback unless told otherwise: exposing the server is a deliberate choice. */
   host?: string;
   edgeDir: string;
+  /**
+   * The verifier's own data directory (the newest accepted lists; the reports inbox later).
+   * Unset: lists are kept in memory only, and a restart may accept an older one.
+   */
+  dataDir?: string;
   rootJwk: PublicJwk | null;
   verifyOrigin?: string | null;
   mounts?: Mount[];
@@ -40,8 +85,10 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const app = createApp({
     source: directorySource(options.edgeDir),
+    keeper: options.dataDir ? fileTrustKeeper(options.dataDir) : undefined,
     root: options.rootJwk,
     verifyOrigin: options.verifyOrigin,
     mounts: options.mounts,

@@ -86,3 +86,14 @@ export async function sealUrlOf(run: (argv: string[]) => Promise<Run>, number: s
   if (shown.code !== 0) throw new Error(shown.stderr);
   return shown.json().sealUrl as string;
 }
+
+/** Every file under `dir` (recursively), by relative path: to prove a refused command wrote nothing. */
+export function filesUnder(dir: string, encoding: BufferEncoding = 'utf8'): Record<string, string> {
+  if (!fs.existsSync(dir)) return {};
+  const files: Record<string, string> = {};
+  for (const name of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const file = path.join(dir, name);
+    if (fs.statSync(file).isFile()) files[name] = fs.readFileSync(file, encoding);
+  }
+  return files;
+}

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import { BACKUP_PASSPHRASE_ENV, restoreBackup, writeBackup } from '../backup.ts';
-import { command, EXIT, flag, UsageError } from './command.ts';
+import { command, EXIT, flag, text as textOption, UsageError } from './command.ts';
 
 export const backup = command({
   summary: 'Write the database and the issuing private keys (encrypted) to one file.',
@@ -30,9 +30,15 @@ export const restore = command({
   help: `Restores into the registry directory of --db. Refuses to replace an existing registry
 unless --force is given (stop qdyp serve first). Needs ${BACKUP_PASSPHRASE_ENV}.
 
+Before anything is written, the published state (the registry's edge/, or --edge DIR: a copy
+of what production publishes) is compared with the backup: licences changed after the backup
+are caught up from their published entries (so nothing older is ever published again); a
+newer key list, or licences issued after the backup, refuse the restore.
+
 Options:
-  --force   replace the existing registry database`,
-  options: { force: { type: 'boolean' } },
+  --force      replace the existing registry database
+  --edge DIR   the published state to catch up with (default: the registry's edge/)`,
+  options: { force: { type: 'boolean' }, edge: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(parsed, cli) {
     const file = cli.resolve(parsed.positionals[0]!);
@@ -43,10 +49,23 @@ Options:
       throw new UsageError(`cannot read the backup file ${file}`);
     }
     const now = cli.now();
-    const { registry, createdAt, keys } = await restoreBackup({ text, dbPath: cli.dbPath(), passphrase: cli.io.env[BACKUP_PASSPHRASE_ENV], force: flag(parsed, 'force'), now });
+    const edge = textOption(parsed, 'edge');
+    const { registry, createdAt, keys, caughtUp, published } = await restoreBackup({
+      text,
+      dbPath: cli.dbPath(),
+      passphrase: cli.io.env[BACKUP_PASSPHRASE_ENV],
+      force: flag(parsed, 'force'),
+      now,
+      actor: cli.actor(),
+      edgeDir: edge === undefined ? undefined : cli.resolve(edge),
+    });
     try {
-      if (parsed.json) cli.json({ db: registry.dbPath, backupCreatedAt: createdAt, keys });
-      else cli.out(`Restored ${registry.dbPath} from the backup of ${createdAt} (${keys} issuing key(s)).`);
+      if (parsed.json) cli.json({ db: registry.dbPath, backupCreatedAt: createdAt, keys, caughtUp, published });
+      else {
+        cli.out(`Restored ${registry.dbPath} from the backup of ${createdAt} (${keys} issuing key(s)).`);
+        if (caughtUp.length > 0) cli.out(`Caught up ${caughtUp.length} licence(s) changed after the backup from their published entries: ${caughtUp.join(', ')}.`);
+        if (!published) cli.err('warning: no published state was found to compare with; if the edge has changes newer than this backup, restore again with --edge DIR (a copy of what it publishes)');
+      }
       return await cli.publishAfterChange(registry, now);
     } finally {
       registry.close();

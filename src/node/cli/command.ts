@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { IssuerContext } from '../issuer/index.ts';
 import { publishLocal } from '../publish.ts';
 import { openRegistry, type Registry } from '../registry/db.ts';
+import { unpublished } from '../registry/publishing.ts';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 
@@ -119,19 +120,34 @@ export class Cli {
     try {
       return await run(registry);
     } finally {
+      // Refused or not: an officer should know the edge is behind the registry.
+      this.warnUnpublished(registry);
       registry.close();
     }
   }
 
-  /** Every change is published to the local edge store straight away. */
+  /**
+   * Every change is published to the local edge store straight away, with whatever an earlier,
+   * interrupted command left pending. Cloudflare gets it at the next `qdyp publish --to
+   * cloudflare` (cron): the change stays recorded as pending for it until then.
+   */
   async publishAfterChange(registry: Registry, now: Date): Promise<number> {
     try {
       const { warnings } = await publishLocal(registry, now);
       for (const warning of warnings) this.err(`warning: ${warning}`);
       return EXIT.ok;
     } catch (error) {
-      this.err(`error: the change is saved, but publishing it failed (${(error as Error).message}); run qdyp publish`);
+      this.err(`error: the change is saved, but publishing it failed (${(error as Error).message}); it stays pending: run qdyp publish`);
       return EXIT.refused;
+    }
+  }
+
+  /** Says which targets have changes not yet published (read-only commands, and after a change). */
+  warnUnpublished(registry: Registry): void {
+    for (const t of unpublished(registry.db)) {
+      const what = t.pendingEntries > 0 ? `${t.pendingEntries} licence entr${t.pendingEntries === 1 ? 'y' : 'ies'}` : 'changes';
+      const how = t.target === 'local' ? 'qdyp publish' : `qdyp publish --to ${t.target}`;
+      this.err(`warning: ${what} not yet published to ${t.target}${t.publishedAt ? ` (last published ${t.publishedAt})` : ''}: run ${how}`);
     }
   }
 }

@@ -1,27 +1,31 @@
-// qdyp publish: sign the status list, register and bundle afresh and write them to the local
-// edge store (and, with --to cloudflare, to the QDYP_KV namespace). Safe to run from cron.
+// qdyp publish: publish what each target lacks (the licence entries changed since, the lists
+// signed afresh) and rebuild the offline bundles: to the local edge store, and with --to
+// cloudflare to KV and R2 as well. Safe to run from cron, and idempotent.
 
 import { refreshKeyList } from '../issuer/index.ts';
 import { resolveRootKey } from '../key-files.ts';
-import { keyListDue, publishLocal, publishToCloudflare } from '../publish.ts';
+import { keyListDue, publishedBytes, publishLocal, publishToCloudflare } from '../publish.ts';
 import { readConfig } from '../registry/config.ts';
 import { registryPaths } from '../registry/db.ts';
-import { command, EXIT, text, UsageError } from './command.ts';
+import { command, EXIT, flag, text, UsageError } from './command.ts';
 
 export const publish = command({
-  summary: 'Sign and publish the key list, status list, register, bundle and revoked-inspectors list.',
-  usage: '[--to local|cloudflare] [--root-key FILE]',
+  summary: 'Publish what the edge lacks: changed licence entries, the status, revision, key and revoked-inspectors lists, and the offline bundles.',
+  usage: '[--to local|cloudflare] [--full] [--root-key FILE]',
   help: `Options:
   --to local        write the registry's edge/ directory (default)
-  --to cloudflare   also write them to the KV namespace bound as QDYP_KV, by running
-                    npx wrangler kv bulk put --remote --binding QDYP_KV FILE
+  --to cloudflare   also publish to Cloudflare: KV (bound as QDYP_KV) through
+                    npx wrangler kv bulk put --remote --binding QDYP_KV FILE (10,000 pairs a
+                    call), bundles to R2 (QDYP_R2_BUNDLES, default bucket qdyp-bundles), run
                     from the current directory (where wrangler.toml is; log in first)
+  --full            rewrite every licence entry, not only those changed since the last
+                    publication (after a key compromise, or to repair a store); idempotent
   --root-key FILE   the root key, to re-sign the key list when it is within 30 days of
                     expiring (also found at QDYP_ROOT_KEY or keys/root.jwk; without it,
                     publish warns and goes ahead)
 
 Run it daily from cron: status lists expire 14 days after they are signed.`,
-  options: { to: { type: 'string' }, 'root-key': { type: 'string' } },
+  options: { to: { type: 'string' }, full: { type: 'boolean' }, 'root-key': { type: 'string' } },
   async run(parsed, cli) {
     const to = text(parsed, 'to') ?? 'local';
     if (to !== 'local' && to !== 'cloudflare') throw new UsageError('--to must be local or cloudflare');
@@ -40,12 +44,18 @@ Run it daily from cron: status lists expire 14 days after they are signed.`,
           cli.err(`Re-signed the key list (version ${keyListVersion}) before it expires.`);
         }
       }
-      const { artifacts, warnings } = await publishLocal(registry, ctx.now);
-      for (const warning of warnings) cli.err(`warning: ${warning}`);
-      if (to === 'cloudflare') publishToCloudflare(artifacts, { cwd: cli.io.cwd });
+      const full = flag(parsed, 'full');
+      const local = await publishLocal(registry, ctx.now, { full, bundles: true });
+      for (const warning of local.warnings) cli.err(`warning: ${warning}`);
+      const remote = to === 'cloudflare' ? await publishToCloudflare(registry, ctx.now, { full, cwd: cli.io.cwd, bucket: cli.io.env.QDYP_R2_BUNDLES || undefined }) : null;
       const version = readConfig(registry.db).keyListVersion;
-      if (parsed.json) cli.json({ to, edgeDir: registry.edgeDir, keyListVersion: version, publishedAt: ctx.now.toISOString(), warnings });
-      else cli.out(`Published to ${to === 'local' ? registry.edgeDir : `${registry.edgeDir} and Cloudflare KV (QDYP_KV)`} at ${ctx.now.toISOString()} (key list version ${version}).`);
+      const counts = (p: typeof local) => ({ entries: p.entries.length, bundles: p.bundles.length, bytes: publishedBytes(p) });
+      if (parsed.json) {
+        cli.json({ to, edgeDir: registry.edgeDir, keyListVersion: version, publishedAt: ctx.now.toISOString(), local: counts(local), cloudflare: remote && counts(remote), warnings: local.warnings });
+      } else {
+        const where = to === 'local' ? registry.edgeDir : `${registry.edgeDir} and Cloudflare (KV QDYP_KV, R2 bundles)`;
+        cli.out(`Published to ${where} at ${ctx.now.toISOString()} (key list version ${version}; ${local.entries.length} licence entr${local.entries.length === 1 ? 'y' : 'ies'}, ${local.bundles.length} bundles).`);
+      }
       return EXIT.ok;
     });
   },

@@ -69,6 +69,9 @@ export const serve = command({
 
 The port comes from PORT (default 8080). Artifacts are read from QDYP_EDGE_DIR, else the
 registry's edge/ directory: the verifier never reads the database and holds no private key.
+The verifier keeps the newest lists it has accepted in its own directory, QDYP_VERIFIER_DIR
+(default: verifier/ beside the registry database; data/demo/verifier/ with --demo), so a
+restart never goes back to an older status list copied into the edge directory.
 QDYP_MIN_KEY_LIST_VERSION refuses key lists older than that version (raise it after each
 keys rotate or keys compromise).`,
   options: { apps: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' }, root: { type: 'string' } },
@@ -77,6 +80,7 @@ keys rotate or keys compromise).`,
     const host = text(parsed, 'host') ?? '127.0.0.1';
     const now = cli.now();
     let edgeDir: string;
+    let dataDir: string;
     let verifyOrigin = originFromEnv(cli);
     let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences> } | null = null;
 
@@ -89,6 +93,7 @@ keys rotate or keys compromise).`,
         const listening = port(cli);
         verifyOrigin ??= listening === 0 ? readConfig(registry.db).origin : `http://127.0.0.1:${listening}`;
         edgeDir = registry.edgeDir;
+        dataDir = path.join(path.dirname(registry.dbPath), 'verifier');
       } finally {
         registry.close();
       }
@@ -96,6 +101,7 @@ keys rotate or keys compromise).`,
       const paths = registryPaths(cli.dbPath());
       edgeDir = cli.io.env.QDYP_EDGE_DIR ? cli.resolve(cli.io.env.QDYP_EDGE_DIR) : paths.edgeDir;
       if (!fs.existsSync(edgeDir)) throw new UsageError(`no published artifacts at ${edgeDir}: set QDYP_EDGE_DIR or run qdyp publish`);
+      dataDir = cli.io.env.QDYP_VERIFIER_DIR ? cli.resolve(cli.io.env.QDYP_VERIFIER_DIR) : path.join(paths.dir, 'verifier');
       if (verifyOrigin === null && fs.existsSync(paths.dbPath)) {
         const registry = openRegistry(paths.dbPath, { readonly: true });
         try {
@@ -110,6 +116,7 @@ keys rotate or keys compromise).`,
       port: port(cli),
       host,
       edgeDir,
+      dataDir,
       rootJwk: readPinnedRoot(cli, text(parsed, 'root')),
       verifyOrigin,
       minKeyListVersion: keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION),

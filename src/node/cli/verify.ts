@@ -4,19 +4,21 @@
 
 import fs from 'node:fs';
 import {
-  buildTrustContext,
+  MAX_BUNDLE_BYTES,
   MESSAGES,
-  parseBundle,
+  NO_ENTRIES,
+  openBundle,
+  QdypError,
   rootTrust,
   sealFromInput,
   verifyLicenceDocument,
   verifySeal,
   type PublicJwk,
-  type TrustArtifacts,
+  type TrustContext,
   type Verdict,
 } from '../../core/index.ts';
 import { parseVerifierConfig } from '../../web/config.ts';
-import { readTrustArtifacts } from '../edge-store.ts';
+import { trustFromEdge } from '../edge-store.ts';
 import { RefusedError } from '../errors.ts';
 import { registryPaths } from '../registry/db.ts';
 import { command, EXIT, text, UsageError, type Cli } from './command.ts';
@@ -63,6 +65,16 @@ function readText(file: string, what: string): string {
   }
 }
 
+function readBytes(file: string, what: string, max: number): Uint8Array {
+  try {
+    if (fs.statSync(file).size > max) throw new UsageError(`${what} ${file} is too large`);
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read ${what} ${file}`);
+  }
+}
+
 /** What the argument is: a licence document (JWS) or a seal / seal URL. */
 function readSubject(cli: Cli, arg: string): { kind: 'document' | 'seal'; text: string } {
   const file = cli.resolve(arg);
@@ -97,6 +109,8 @@ function humanVerdict(verdict: Verdict, problems: string[]): string {
     rows.push(['valid', `${l.validFrom} to ${l.validUntil}`]);
     rows.push(['status', `${l.status}${l.statusReason ? `: ${l.statusReason}` : ''} (since ${l.statusChangedAt})`]);
     lines.push('', fields(rows));
+  } else if (verdict.code === 'revoked' || verdict.code === 'suspended') {
+    lines.push('', 'The current status list says so; the licence\'s details could not be confirmed.');
   }
   lines.push('', fields([
     ['status as of', verdict.statusAsOf ?? 'unknown'],
@@ -131,23 +145,30 @@ verify reads only published artifacts, never the database: it sees what the edge
     const subject = readSubject(cli, parsed.positionals[0]!);
     const root = await rootTrust(readPinnedRoot(cli, text(parsed, 'root')));
     const bundleFile = text(parsed, 'bundle');
-    let artifacts: TrustArtifacts;
+    const now = cli.now();
+    const problems: string[] = [];
+    let ctx: TrustContext;
     if (bundleFile !== undefined) {
+      const bytes = readBytes(cli.resolve(bundleFile), 'the bundle', MAX_BUNDLE_BYTES);
       try {
-        artifacts = parseBundle(readText(cli.resolve(bundleFile), 'the bundle'));
+        ctx = (await openBundle(bytes, root, { minKeyListVersion })).context;
       } catch (error) {
-        if (error instanceof UsageError) throw error;
-        throw new RefusedError('invalid_bundle', `${bundleFile} is not a trust bundle: ${(error as Error).message}`);
+        if (!(error instanceof QdypError)) throw error;
+        // Nothing in it can be stood behind: every verdict is cannot_confirm, and says why.
+        ctx = { keyList: null, statusList: null, revisionList: null, entries: NO_ENTRIES, problems: [{ artifact: 'keyList', code: error.code, message: `${bundleFile}: ${error.message}` }] };
       }
     } else {
-      artifacts = readTrustArtifacts(registryPaths(cli.dbPath()).edgeDir);
+      ctx = await trustFromEdge(registryPaths(cli.dbPath()).edgeDir, {
+        root,
+        minKeyListVersion,
+        clock: () => now,
+        onProblem: (serial, error) => problems.push(`licence entry ${serial}: ${error.message}`),
+      });
     }
-    const ctx = await buildTrustContext(artifacts, { root, minKeyListVersion });
-    const now = cli.now();
     const result = subject.kind === 'document' ? await verifyLicenceDocument(subject.text, now, ctx) : await verifySeal(subject.text, now, ctx);
     const verdict: Verdict = { code: result.code, authorized: result.authorized, licence: result.licence, statusAsOf: result.statusAsOf, checkedAt: result.checkedAt };
     if (parsed.json) cli.json(verdict);
-    else cli.out(humanVerdict(verdict, ctx.problems.map((p) => `${p.artifact}: ${p.message}`)));
+    else cli.out(humanVerdict(verdict, [...ctx.problems.map((p) => `${p.artifact}: ${p.message}`), ...problems]));
     return verdict.authorized ? EXIT.ok : EXIT.refused;
   },
 });

@@ -10,7 +10,7 @@ import { readConfig } from '../registry/config.ts';
 import type { Db } from '../registry/db.ts';
 import { getHolder, getHolders, insertHolder, type HolderRecord } from '../registry/holders.ts';
 import { activeKey, type KeyRecord } from '../registry/keys.ts';
-import { getLicenceBySerial, insertLicence, issuedReferences, nextSequence, nextSerial, registerEntry, type LicenceRecord } from '../registry/licences.ts';
+import { getLicenceBySerial, insertLicence, issuedReferences, nextSequence, nextSerial, licenceEntry, type LicenceRecord } from '../registry/licences.ts';
 import { checkPeriod } from './checks.ts';
 import { at, Conflict, type IssuerContext } from './context.ts';
 import { holderSnapshot } from './holders.ts';
@@ -56,7 +56,7 @@ export function issuedLookup(db: Db, requests: readonly CheckedIssue[]): IssuedL
  * they are in its row, written once at issue (a reseal's or update's event keeps the old ones).
  */
 function issueSnapshotJson(licence: LicenceRecord): string {
-  return JSON.stringify({ ...registerEntry(licence), serial: licence.serial });
+  return JSON.stringify({ ...licenceEntry(licence), serial: licence.serial });
 }
 
 /** Where the next licence's serial and number start. */
@@ -123,7 +123,7 @@ export function planIssues(
     const licence: LicenceRecord = {
       serial,
       number: `QDYP-${year}-${String(sequence).padStart(6, '0')}`,
-      holder: { name: holder.name, uscc: holder.uscc },
+      holder: { name: holder.name, uscc: holder.uscc, address: holder.address },
       tier: c.tier,
       sector: c.sector,
       chain: c.chain,

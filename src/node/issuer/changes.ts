@@ -7,13 +7,13 @@ import { RefusedError } from '../errors.ts';
 import { appendAudit } from '../registry/audit.ts';
 import { readConfig } from '../registry/config.ts';
 import { findKey } from '../registry/keys.ts';
-import { getLicence, registerEntry, updateLicenceRow, type LicenceRecord } from '../registry/licences.ts';
+import { getLicence, licenceEntry, updateLicenceRow, type LicenceRecord } from '../registry/licences.ts';
 import { checkDate, checkList, checkNumber, checkPeriod, checkReason, checkRegion, LIMITS, optionalText, warnUndrawable } from './checks.ts';
 import { at, Conflict, withRetry, type IssuerContext } from './context.ts';
 import { signDocument, signingKey, signSeal } from './signing.ts';
 
 function licenceSnapshot(licence: LicenceRecord) {
-  return { ...registerEntry(licence), serial: licence.serial, sealKid: licence.sealKid, seal: licence.seal, documentKid: licence.documentKid };
+  return { ...licenceEntry(licence), serial: licence.serial, sealKid: licence.sealKid, seal: licence.seal, documentKid: licence.documentKid };
 }
 
 function requireLicence(ctx: IssuerContext, number: unknown): LicenceRecord {
@@ -77,7 +77,7 @@ export async function updateLicence(ctx: IssuerContext, number: string, changes:
       chain: changes.chain === undefined ? current.chain : optionalText('chain', changes.chain, LIMITS.chain),
       region: changes.region === undefined ? current.region : checkRegion(changes.region),
     };
-    if (JSON.stringify(registerEntry(next)) === JSON.stringify(registerEntry(current))) {
+    if (JSON.stringify(licenceEntry(next)) === JSON.stringify(licenceEntry(current))) {
       throw new RefusedError('nothing_to_change', `licence ${current.number} already has these details`);
     }
     warnUndrawable(ctx, [['chain', next.chain], ['product', next.products], ['trademark', next.trademarks]]);

@@ -5,7 +5,7 @@ import { RefusedError } from '../errors.ts';
 import { appendAudit } from '../registry/audit.ts';
 import { readConfig } from '../registry/config.ts';
 import { getHolder, getHolders, insertHolder, updateHolderRow, type HolderRecord } from '../registry/holders.ts';
-import { listLicences, updateLicenceRow, type LicenceRecord } from '../registry/licences.ts';
+import { bumpRevision, listLicences, updateLicenceRow, type LicenceRecord } from '../registry/licences.ts';
 import { checkReason, checkRegion, checkText, checkUscc, LIMITS, optionalText, warnUndrawable } from './checks.ts';
 import { at, Conflict, withRetry, type IssuerContext } from './context.ts';
 import { signDocument, signingKey } from './signing.ts';
@@ -88,7 +88,7 @@ export async function updateHolder(ctx: IssuerContext, uscc: string, changes: Ho
         const config = readConfig(db);
         const { key, signer } = await signingKey(ctx);
         for (const licence of affected) {
-          const renamed: LicenceRecord = { ...licence, holder: { uscc: code, name: next.name }, documentKid: key.kid };
+          const renamed: LicenceRecord = { ...licence, holder: { uscc: code, name: next.name, address: next.address }, documentKid: key.kid };
           renamed.document = signDocument(ctx, renamed, config, signer);
           resigned.push({ licence: renamed, revision: licence.revision });
         }
@@ -100,6 +100,11 @@ export async function updateHolder(ctx: IssuerContext, uscc: string, changes: Ho
       updateHolderRow(db, next);
       for (const { licence, revision } of resigned) {
         if (!updateLicenceRow(db, licence, revision, at(ctx))) throw new Conflict();
+      }
+      // Every licence of the holder shows its name and address: the rest are republished too.
+      if (next.name !== current.name || next.address !== current.address) {
+        const done = new Set(resigned.map((r) => r.licence.serial));
+        for (const licence of listLicences(db, { holder: code })) if (!done.has(licence.serial)) bumpRevision(db, licence.serial);
       }
       appendAudit(db, {
         at: at(ctx),

@@ -3,6 +3,7 @@
 
 import type { PublicJwk } from '../../core/index.ts';
 import { statement, type Db } from './db.ts';
+import { recordChange } from './publishing.ts';
 
 export interface RegistryConfig {
   origin: string;
@@ -38,4 +39,6 @@ export function writeConfig(db: Db, values: Partial<RegistryConfig>): void {
     if (value === undefined) continue;
     upsert.run(NAMES[field], typeof value === 'string' ? value : JSON.stringify(value));
   }
+  // A newly signed key list is to be published to every target.
+  if (values.keyList !== undefined) recordChange(db);
 }

@@ -1,11 +1,12 @@
 // Licences: public details, status with reason and time, the seal and licence document as
 // signed, and the history of validity periods (the latest is current).
 
-import { licenceDetails, type CalendarDate, type LicenceStatus, type RegisterEntry, type Sector, type Tier } from '../../core/index.ts';
+import { canonicalLicenceEntry, licenceDetails, type CalendarDate, type LicenceEntry, type LicenceStatus, type Sector, type Tier } from '../../core/index.ts';
 import { statement, type Db } from './db.ts';
 import { listKeys } from './keys.ts';
+import { recordChange } from './publishing.ts';
 
-export interface LicenceRecord extends RegisterEntry {
+export interface LicenceRecord extends LicenceEntry {
   serial: number;
   /** The key that signed the seal (what `keys compromise` looks at). */
   sealKid: string;
@@ -31,6 +32,7 @@ interface LicenceRow {
   number: string;
   holder_uscc: string;
   holder_name: string;
+  holder_address: string | null;
   tier: Tier;
   sector: Sector;
   chain: string | null;
@@ -53,7 +55,7 @@ interface LicenceRow {
 }
 
 const SELECT = `
-  SELECT l.*, h.name AS holder_name, p.valid_from, p.valid_until
+  SELECT l.*, h.name AS holder_name, h.address AS holder_address, p.valid_from, p.valid_until
   FROM licences l
   JOIN holders h ON h.uscc = l.holder_uscc
   JOIN validity_periods p ON p.id = (SELECT max(id) FROM validity_periods WHERE serial = l.serial)`;
@@ -62,7 +64,7 @@ function fromRow(row: LicenceRow): LicenceRecord {
   return {
     serial: row.serial,
     number: row.number,
-    holder: { name: row.holder_name, uscc: row.holder_uscc },
+    holder: { name: row.holder_name, uscc: row.holder_uscc, address: row.holder_address },
     tier: row.tier,
     sector: row.sector,
     chain: row.chain,
@@ -85,9 +87,9 @@ function fromRow(row: LicenceRow): LicenceRecord {
   };
 }
 
-/** The public part of a licence: what the register publishes. */
-export function registerEntry(licence: LicenceRecord): RegisterEntry {
-  return { ...licenceDetails(licence), status: licence.status, statusReason: licence.statusReason, statusChangedAt: licence.statusChangedAt };
+/** The public part of a licence: its published entry (what pages and inspectors show). */
+export function licenceEntry(licence: LicenceRecord): LicenceEntry {
+  return canonicalLicenceEntry(licence);
 }
 
 /** The licences row's columns for a record, as named parameters: what insert and update write. */
@@ -176,9 +178,15 @@ export function licencesToReseal(db: Db): LicenceRecord[] {
   return listLicences(db, { signedBy: compromised }).filter((l) => l.status !== 'revoked');
 }
 
-/** Every licence's status by serial, for the status list. */
-export function statusesBySerial(db: Db): { serial: number; status: LicenceStatus }[] {
-  return statement(db, 'SELECT serial, status FROM licences ORDER BY serial').all() as { serial: number; status: LicenceStatus }[];
+/** Every licence's status and revision by serial, for the status and revision lists. */
+export function publishedState(db: Db): { serial: number; status: LicenceStatus; revision: number }[] {
+  return statement(db, 'SELECT serial, status, revision FROM licences ORDER BY serial').all() as { serial: number; status: LicenceStatus; revision: number }[];
+}
+
+/** The licences with these serials, in serial order. */
+export function licencesBySerial(db: Db, serials: readonly number[]): LicenceRecord[] {
+  if (serials.length === 0) return [];
+  return (statement(db, `${SELECT} WHERE l.serial IN (SELECT value FROM json_each(?)) ORDER BY l.serial`).all(JSON.stringify(serials)) as LicenceRow[]).map(fromRow);
 }
 
 export function nextSerial(db: Db): number {
@@ -200,6 +208,19 @@ export function insertLicence(db: Db, licence: LicenceRecord, recordedAt: string
        @status_reason, @status_changed_at, @seal_kid, @seal, @document_kid, @document, @issued_at, @revision, @batch, @ref)`,
   ).run(toRow(licence));
   insertPeriod(db, licence.serial, licence.validFrom, licence.validUntil, recordedAt);
+  recordChange(db, [{ serial: licence.serial, revision: licence.revision }]);
+}
+
+/** Moves a licence's revision forward (restore catch-up: past what the edge already shows). */
+export function setRevision(db: Db, serial: number, revision: number): void {
+  statement(db, 'UPDATE licences SET revision = ? WHERE serial = ? AND revision < ?').run(revision, serial, revision);
+  recordChange(db, [{ serial, revision }]);
+}
+
+/** A licence whose published entry changes without its row (its holder's name or address). */
+export function bumpRevision(db: Db, serial: number): void {
+  const row = statement(db, 'UPDATE licences SET revision = revision + 1 WHERE serial = ? RETURNING revision').get(serial) as { revision: number } | undefined;
+  if (row) recordChange(db, [{ serial, revision: row.revision }]);
 }
 
 /**
@@ -216,6 +237,7 @@ export function updateLicenceRow(db: Db, licence: LicenceRecord, expectedRevisio
      WHERE serial = @serial AND revision = @expected_revision`,
   ).run({ ...toRow(licence), expected_revision: expectedRevision });
   if (result.changes !== 1) return false;
+  recordChange(db, [{ serial: licence.serial, revision: expectedRevision + 1 }]);
   if (before && (before.validFrom !== licence.validFrom || before.validUntil !== licence.validUntil)) {
     insertPeriod(db, licence.serial, licence.validFrom, licence.validUntil, recordedAt);
   }

@@ -97,6 +97,30 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'publishing targets',
+    // What has not reached each publishing target yet, recorded in the same transaction as the
+    // change: a counter every change bumps (lists to sign afresh) and the licences whose entry
+    // is to be written, with the revision that made it so. 'local' (the registry's edge/) is
+    // always a target; 'cloudflare' becomes one at its first publish.
+    sql: `
+      CREATE TABLE publish_targets (
+        name         TEXT PRIMARY KEY,
+        changed      INTEGER NOT NULL DEFAULT 1,
+        published    INTEGER NOT NULL DEFAULT 0,
+        published_at TEXT
+      ) STRICT;
+      INSERT INTO publish_targets (name) VALUES ('local');
+      CREATE TABLE pending_entries (
+        target   TEXT NOT NULL REFERENCES publish_targets (name),
+        serial   INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        PRIMARY KEY (target, serial)
+      ) STRICT;
+      INSERT INTO pending_entries (target, serial, revision) SELECT 'local', serial, revision FROM licences;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

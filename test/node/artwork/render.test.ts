@@ -64,8 +64,8 @@ describe('reading what was signed at issuance, with no key', () => {
   });
 
   it('refuses documents that are not licence documents', async () => {
-    const { register } = await publish(fixture.programme);
-    for (const document of [register!, 'not a jws', `${fixture.document}x`.replace(/\.[^.]*\./, '.e30.'), 'a'.repeat(20000)]) {
+    const { statusList } = await publish(fixture.programme);
+    for (const document of [statusList, 'not a jws', `${fixture.document}x`.replace(/\.[^.]*\./, '.e30.'), 'a'.repeat(20000)]) {
       expect((await refusal(() => readLicenceDocument(document))).code).toBe('ERR_ARTWORK_INPUT');
     }
   });

@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import {
-  buildTrustContext,
   sealFromInput,
   sealUrl,
   verifySeal,
   type Outcome,
   type TrustContext,
 } from '../../../src/core/index.ts';
-import { issue, newProgramme, publish, T0, type Programme } from '../../support/programme.ts';
+import { issue, newProgramme, publish, T0, trustPublished, type Programme } from '../../support/programme.ts';
 
 const run = promisify(execFile);
 
@@ -34,7 +33,7 @@ export async function licenceFixture(serial = 1, overrides: Parameters<typeof is
   const seal = await issue(programme, serial, overrides);
   return {
     programme,
-    trust: await buildTrustContext(await publish(programme), { root: programme.root }),
+    trust: await trustPublished(programme, await publish(programme)),
     url: sealUrl(ORIGIN, seal),
     document: programme.documents.get(serial)!,
     serial,

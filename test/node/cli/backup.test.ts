@@ -40,7 +40,13 @@ describe('backup and restore', () => {
     const fresh = path.join(tempDir(), 'restored', 'qdyp.sqlite');
     const restored = await qdyp(['restore', file, '--db', fresh], PASSPHRASE);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(dumpTables(fresh)).toEqual(dumpTables(reg.db));
+    // Every table but the publishing bookkeeping, which is the new directory's own (its edge/
+    // started empty, so it was published in full).
+    const registryTables = (db: string) => {
+      const { publish_targets: _t, pending_entries: _p, ...rest } = dumpTables(db);
+      return rest;
+    };
+    expect(registryTables(fresh)).toEqual(registryTables(reg.db));
     const freshDir = path.dirname(fresh);
     expect(fs.readFileSync(path.join(freshDir, 'root.public.jwk'), 'utf8')).toBe(fs.readFileSync(path.join(reg.dir, 'root.public.jwk'), 'utf8'));
     const keys = fs.readdirSync(path.join(freshDir, 'keys')).sort();
@@ -81,9 +87,36 @@ describe('backup and restore', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/database part is damaged/);
 
-    const restored = await reg.run(['restore', file, '--force'], PASSPHRASE);
+    // Against an empty published state the backup comes back exactly as it was…
+    const nothingPublished = tempDir();
+    const elsewhere = path.join(tempDir(), 'elsewhere', 'qdyp.sqlite');
+    const exact = await qdyp(['restore', file, '--db', elsewhere, '--edge', nothingPublished, '--json'], PASSPHRASE);
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(exact.json()).toMatchObject({ caughtUp: [], published: false });
+
+    // …but in place, the edge already shows the revocation made after the backup: the restore
+    // catches up with it instead of publishing the licence as authorized again.
+    const restored = await reg.run(['restore', file, '--force', '--json'], PASSPHRASE);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(dumpTables(reg.db)).toEqual(snapshot);
-    expect((await reg.run(['verify', reg.a.sealUrl, '--json'])).json().code).toBe('authorized');
+    expect(restored.json()).toMatchObject({ caughtUp: [reg.a.number], published: true });
+    expect((await reg.run(['verify', reg.a.sealUrl, '--json'])).json()).toMatchObject({ code: 'revoked', licence: { statusReason: 'after the backup' } });
+    const audit = (await reg.run(['audit', '--licence', reg.a.number, '--json'])).json();
+    expect(JSON.stringify(audit)).toContain('registry.catch_up');
+  });
+
+  it('restore refuses a backup older than a published key ceremony or than published licences', async () => {
+    const reg = await populated();
+    const file = path.join(tempDir(), 'qdyp.backup');
+    expect((await reg.run(['backup', file], PASSPHRASE)).code).toBe(0);
+    await reg.run(['licence', 'issue', '--holder', USCC.a, '--tier', 'product', '--sector', 'marine', '--product', '鲍鱼', '--until', '2028-12-31']);
+    const before = dumpTables(reg.db);
+    const newer = await reg.run(['restore', file, '--force'], PASSPHRASE);
+    expect(newer.code).toBe(1);
+    expect(newer.stderr).toMatch(/issued after it/);
+    expect(dumpTables(reg.db)).toEqual(before);
+    expect((await reg.run(['keys', 'rotate'])).code).toBe(0);
+    const ceremony = await reg.run(['restore', file, '--force'], PASSPHRASE);
+    expect(ceremony.code).toBe(1);
+    expect(ceremony.stderr).toMatch(/key list is version 3, the backup's 2/);
   });
 });

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliRegistry, dumpTables, USCC, type Run } from '../support.ts';
+import { cliRegistry, dumpTables, filesUnder, USCC, type Run } from '../support.ts';
 import { HEADER, toGb18030, usccFor } from '../import/batch-files.ts';
 
 type Registry = Awaited<ReturnType<typeof cliRegistry>>;
@@ -19,7 +19,7 @@ function snapshot(reg: Registry): Record<string, unknown> {
   for (const sub of ['edge', 'keys']) {
     const dir = path.join(reg.dir, sub);
     if (!fs.existsSync(dir)) continue;
-    for (const name of fs.readdirSync(dir).sort()) files[`${sub}/${name}`] = fs.readFileSync(path.join(dir, name), 'base64');
+    for (const [name, content] of Object.entries(filesUnder(dir, 'base64'))) files[`${sub}/${name}`] = content;
   }
   return { tables: dumpTables(reg.db), files };
 }

@@ -34,7 +34,7 @@ describe('licence issue', () => {
       authorized: true,
       licence: {
         number: 'QDYP-2026-000001',
-        holder: { name: '青岛海滨食品有限公司', uscc: USCC.a },
+        holder: { name: '青岛海滨食品有限公司', uscc: USCC.a, address: '青岛市黄岛区' },
         tier: 'product',
         sector: 'agriculture',
         chain: '食品饮料',
@@ -172,6 +172,8 @@ describe('verify inputs', () => {
     fs.writeFileSync(doc, `${(await reg.run(['licence', 'show', reg.number, '--json'])).json().document}\n`);
     expect(await verdict(reg, doc)).toMatchObject({ exit: 0, code: 'authorized', licence: { number: reg.number } });
 
+    // Bundles are rebuilt by qdyp publish (cron, or on demand), not by every change.
+    expect((await reg.run(['publish'])).code).toBe(0);
     const offline = tempDir();
     fs.copyFileSync(path.join(reg.dir, 'edge', 'bundle'), path.join(offline, 'bundle.json'));
     fs.copyFileSync(path.join(reg.dir, 'root.public.jwk'), path.join(offline, 'root.jwk'));

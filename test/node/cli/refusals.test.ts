@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliRegistry, dumpTables, ORIGIN, qdyp, sealUrlOf, tempDir, USCC, type Run } from '../support.ts';
+import { cliRegistry, dumpTables, filesUnder, ORIGIN, qdyp, sealUrlOf, tempDir, USCC, type Run } from '../support.ts';
 
 let reg: Awaited<ReturnType<typeof cliRegistry>>;
 let revoked: string;
@@ -12,7 +12,7 @@ let valid: string;
 function snapshot(dir: string): Record<string, unknown> {
   const files: Record<string, string> = {};
   for (const sub of ['edge', 'keys']) {
-    for (const name of fs.readdirSync(path.join(dir, sub)).sort()) files[`${sub}/${name}`] = fs.readFileSync(path.join(dir, sub, name), 'utf8');
+    for (const [name, content] of Object.entries(filesUnder(path.join(dir, sub)))) files[`${sub}/${name}`] = content;
   }
   return { tables: dumpTables(path.join(dir, 'qdyp.sqlite')), files };
 }

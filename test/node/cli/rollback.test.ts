@@ -11,6 +11,7 @@ describe('key-list version floor', () => {
     expect((await reg.run(['holder', 'add', '--uscc', USCC.a, '--name', '青岛某某食品有限公司'])).code).toBe(0);
     const issued = await reg.run(['licence', 'issue', '--holder', USCC.a, '--tier', 'product', '--sector', 'agriculture', '--product', '鱼丸', '--valid-days', '365', '--json']);
     const { sealUrl } = issued.json();
+    expect((await reg.run(['publish'])).code).toBe(0); // bundles are rebuilt by qdyp publish
     const oldBundle = path.join(reg.dir, 'old-bundle.json');
     fs.copyFileSync(path.join(reg.dir, 'edge', 'bundle'), oldBundle);
 

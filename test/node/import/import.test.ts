@@ -6,10 +6,10 @@ import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { importSelectionBatch } from '../../../src/node/import/index.ts';
 import { addHolder } from '../../../src/node/issuer/index.ts';
-import { licenceDocumentSigningInput } from '../../../src/core/index.ts';
+import { licenceDetails, licenceDocumentSigningInput } from '../../../src/core/index.ts';
 import { openRegistry } from '../../../src/node/registry/db.ts';
-import { getLicence, registerEntry } from '../../../src/node/registry/licences.ts';
-import { apiRegistry, cliRegistry, dumpTables, NOW, qdyp, USCC, type Run } from '../support.ts';
+import { getLicence } from '../../../src/node/registry/licences.ts';
+import { apiRegistry, cliRegistry, dumpTables, filesUnder, NOW, qdyp, USCC, type Run } from '../support.ts';
 import { generatedCsv, HEADER, query, toGb18030, usccFor } from './batch-files.ts';
 
 type Registry = Awaited<ReturnType<typeof cliRegistry>>;
@@ -22,9 +22,7 @@ async function importFile(reg: Registry, content: string | Uint8Array, args: str
 }
 
 function edgeFiles(reg: Registry): Record<string, string> {
-  const dir = path.join(reg.dir, 'edge');
-  if (!fs.existsSync(dir)) return {};
-  return Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name), 'utf8')]));
+  return filesUnder(path.join(reg.dir, 'edge'));
 }
 
 // What Excel on Chinese Windows writes for "CSV (逗号分隔)": no BOM, CRLF, a field quoted only
@@ -255,7 +253,7 @@ describe('qdyp import: progress, audit and the published result', () => {
     const [row] = query<{ serial: number; holder_uscc: string }>(reg.db, `SELECT serial, holder_uscc FROM licences WHERE number = 'QDYP-2026-002500'`);
     expect(JSON.parse(event!.after)).toEqual({
       number: 'QDYP-2026-002500',
-      holder: { name: '青岛品牌企业1249有限公司', uscc: row!.holder_uscc },
+      holder: { name: '青岛品牌企业1249有限公司', uscc: row!.holder_uscc, address: '青岛市市南区香港中路1249号' },
       tier: 'product',
       sector: 'manufacturing',
       chain: '智能家电',
@@ -275,7 +273,7 @@ describe('qdyp import: progress, audit and the published result', () => {
       // The document is byte for byte what the core's licenceDocumentSigningInput makes of the licence.
       const registry = openRegistry(reg.db);
       const licence = getLicence(registry.db, number)!;
-      const { status: _s, statusReason: _r, statusChangedAt: _c, ...details } = registerEntry(licence);
+      const details = licenceDetails(licence);
       const claims = { ...details, iss: 'qdyp', iat: Date.parse(NOW) / 1000, status: { status_list: { idx: licence.serial, uri: 'https://v.qdyp.cn/api/v1/status-list' } } };
       expect(licence.document.slice(0, licence.document.lastIndexOf('.'))).toBe(licenceDocumentSigningInput(claims, licence.documentKid));
       registry.close();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { buildTrustContext, generateKeyPair, parseSeal, publicJwk, rootTrust, verifySeal, type Outcome } from '../../../src/core/index.ts';
-import { readTrustArtifacts } from '../../../src/node/edge-store.ts';
+import { trustFromEdge } from '../../../src/node/edge-store.ts';
 import {
   addHolder,
   compromiseKey,
@@ -39,7 +39,7 @@ async function withHolder(): Promise<IssuerContext & { dir: string }> {
 async function verdict(ctx: IssuerContext, seal: string, at = ctx.now): Promise<Outcome> {
   await publishLocal(ctx.registry, ctx.now);
   const root = await rootTrust(readConfig(ctx.registry.db).rootJwk);
-  const trust = await buildTrustContext(readTrustArtifacts(ctx.registry.edgeDir), { root });
+  const trust = await trustFromEdge(ctx.registry.edgeDir, { root, clock: () => at });
   return (await verifySeal(seal, at, trust)).code;
 }
 

@@ -1,0 +1,88 @@
+// What each publishing target still lacks. Every change records itself here in its own
+// transaction (the registry functions that write licences and the key list call recordChange),
+// so a crash between a change and its publication leaves it pending, never lost: the next
+// publish (cron, `qdyp publish`, the next changing command) writes it.
+
+import { statement, type Db } from './db.ts';
+
+export const PUBLISH_TARGETS = ['local', 'cloudflare'] as const;
+export type PublishTarget = (typeof PUBLISH_TARGETS)[number];
+
+/** A licence whose published entry must be (re)written, at this revision or later. */
+export interface PendingEntry {
+  serial: number;
+  revision: number;
+}
+
+/** Records a change for every target: lists to sign afresh, and these licences' entries. */
+export function recordChange(db: Db, entries: readonly PendingEntry[] = []): void {
+  statement(db, 'UPDATE publish_targets SET changed = changed + 1').run();
+  const pend = statement(
+    db,
+    `INSERT INTO pending_entries (target, serial, revision) SELECT name, ?, ? FROM publish_targets WHERE true
+     ON CONFLICT (target, serial) DO UPDATE SET revision = max(revision, excluded.revision)`,
+  );
+  for (const entry of entries) pend.run(entry.serial, entry.revision);
+}
+
+/** Makes `target` one to publish to; a new target needs everything (a full publication). */
+export function ensureTarget(db: Db, target: PublishTarget): void {
+  const made = statement(db, 'INSERT INTO publish_targets (name) VALUES (?) ON CONFLICT (name) DO NOTHING').run(target);
+  if (made.changes === 1) statement(db, 'INSERT INTO pending_entries (target, serial, revision) SELECT ?, serial, revision FROM licences').run(target);
+}
+
+/** Everything is to be written to `target` again (a restored registry's edge directory may hold anything). */
+export function resetTarget(db: Db, target: PublishTarget): void {
+  ensureTarget(db, target);
+  statement(db, 'UPDATE publish_targets SET changed = changed + 1 WHERE name = ?').run(target);
+  statement(
+    db,
+    `INSERT INTO pending_entries (target, serial, revision) SELECT ?, serial, revision FROM licences WHERE true
+     ON CONFLICT (target, serial) DO UPDATE SET revision = max(revision, excluded.revision)`,
+  ).run(target);
+}
+
+export interface TargetState {
+  target: PublishTarget;
+  /** The change counter as read: passed back to markPublished. */
+  changed: number;
+  published: number;
+  publishedAt: string | null;
+  pendingEntries: number;
+}
+
+export function targetStates(db: Db): TargetState[] {
+  return (
+    statement(
+      db,
+      `SELECT t.name AS target, t.changed, t.published, t.published_at AS publishedAt,
+         (SELECT count(*) FROM pending_entries p WHERE p.target = t.name) AS pendingEntries
+       FROM publish_targets t ORDER BY t.name`,
+    ).all() as TargetState[]
+  );
+}
+
+export function targetState(db: Db, target: PublishTarget): TargetState | undefined {
+  return targetStates(db).find((t) => t.target === target);
+}
+
+/** The licences whose entry `target` lacks. */
+export function pendingEntries(db: Db, target: PublishTarget): PendingEntry[] {
+  return statement(db, 'SELECT serial, revision FROM pending_entries WHERE target = ? ORDER BY serial').all(target) as PendingEntry[];
+}
+
+/**
+ * After a publication of the registry as of `changed` that wrote `written` (serial → the
+ * revision written): those entries are no longer pending unless a later change moved them
+ * again, and the lists are current if nothing changed since.
+ */
+export function markPublished(db: Db, target: PublishTarget, changed: number, written: ReadonlyMap<number, number>, at: string): void {
+  const done = statement(db, 'DELETE FROM pending_entries WHERE target = ? AND serial = ? AND revision <= ?');
+  for (const [serial, revision] of written) done.run(target, serial, revision);
+  statement(db, 'UPDATE publish_targets SET published = max(published, ?), published_at = ? WHERE name = ?').run(changed, at, target);
+}
+
+/** Every target with something unpublished: changes not yet in its lists, or entries. */
+export function unpublished(db: Db): TargetState[] {
+  return targetStates(db).filter((t) => t.changed > t.published || t.pendingEntries > 0);
+}
