@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { bundleKey, licenceEntryKey, openBundle, rootTrust, verifySeal } from '../../src/core/index.ts';
 import { edgeFile, listEdgeKeys, readEdgeBytes, trustFromEdge } from '../../src/node/edge-store.ts';
-import { addHolder, issueLicence, refreshKeyList, revokeLicence, suspendLicence, updateHolder, updateLicence } from '../../src/node/issuer/index.ts';
+import { addHolder, compromiseKey, issueLicence, refreshKeyList, revokeLicence, rotateKey, suspendLicence, updateHolder, updateLicence } from '../../src/node/issuer/index.ts';
 import { readPrivateKey } from '../../src/node/key-files.ts';
 import { BUNDLE_REGIONS, keyListDue, keyListExpiry, KV_BULK_MAX, publishedBytes, publishLocal, publishToCloudflare, wranglerBulkPutCommand } from '../../src/node/publish.ts';
 import { readConfig } from '../../src/node/registry/config.ts';
@@ -100,6 +100,21 @@ describe('publish', () => {
     for (const l of licences) expect((await verifySeal(l.seal, ctx.now, trust)).licence?.holder.address).toBe('青岛市黄岛区长江中路 1 号');
     await updateLicence(ctx, licences[0]!.number, { products: ['海参', '鲍鱼'] });
     expect((await publishLocal(ctx.registry, ctx.now)).entries.length).toBe(1);
+  });
+
+  it('after a key compromise every entry is signed again, so licences sealed by other keys still verify', async () => {
+    const { ctx, licences } = await programme();
+    const root = readPrivateKey(path.join(ctx.registry.keysDir, 'root.jwk'));
+    await publishLocal(ctx.registry, ctx.now);
+    const sealedByFirst = licences[0]!;
+    await rotateKey(ctx, root);
+    await updateLicence(ctx, sealedByFirst.number, { products: ['海参', '海胆'] }); // its entry is now signed by the second key
+    await publishLocal(ctx.registry, ctx.now);
+    await compromiseKey(ctx, activeKey(ctx.registry.db)!.kid, root);
+    expect(unpublished(ctx.registry.db)).toMatchObject([{ target: 'local', pendingEntries: 3 }]);
+    const publication = await publishLocal(ctx.registry, ctx.now);
+    expect(publication.entries).toHaveLength(3);
+    expect(await codes(ctx, [sealedByFirst.seal])).toEqual(['authorized']);
   });
 
   it('an empty registry publishes usable, empty lists', async () => {

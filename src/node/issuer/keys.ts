@@ -11,6 +11,7 @@ import { readConfig, writeConfig } from '../registry/config.ts';
 import { openRegistry, registryPaths, type Registry } from '../registry/db.ts';
 import { activeKey, findKey, insertKey, listKeys, setKeyStatus, type KeyRecord } from '../registry/keys.ts';
 import { licencesToReseal, type LicenceRecord } from '../registry/licences.ts';
+import { resetAllTargets } from '../registry/publishing.ts';
 import { checkReason } from './checks.ts';
 import { at, type IssuerContext } from './context.ts';
 
@@ -156,6 +157,8 @@ async function changeKeysNow(
       for (const [kid, status] of statusChanges) setKeyStatus(db, kid, status, at(ctx));
       if (newKey) insertKey(db, newKey, at(ctx));
       writeConfig(db, { keyListVersion: version, keyList });
+      // Entries signed by a compromised key stop verifying: all are signed again at the next publish.
+      if ([...statusChanges.values()].includes('compromised')) resetAllTargets(db);
       appendAudit(db, {
         at: at(ctx),
         actor: ctx.actor,

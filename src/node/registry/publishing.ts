@@ -42,6 +42,14 @@ export function resetTarget(db: Db, target: PublishTarget): void {
   ).run(target);
 }
 
+/**
+ * Every licence entry is to be written to every target again: after a key compromise, entries
+ * the compromised key signed stop verifying until re-signed.
+ */
+export function resetAllTargets(db: Db): void {
+  for (const { target } of targetStates(db)) resetTarget(db, target);
+}
+
 export interface TargetState {
   target: PublishTarget;
   /** The change counter as read: passed back to markPublished. */
