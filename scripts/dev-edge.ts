@@ -1,19 +1,20 @@
 // `npm run dev:edge [-- [EDGE_DIR] [--root FILE] [wrangler dev options…]]`
 //
 // Runs the Worker locally in workerd (`wrangler dev`) on what a registry has published: loads the
-// edge directory (default data/demo/edge, made by `npm start`) into wrangler's LOCAL KV, and pins
-// the registry's root public key as QDYP_ROOT_JWK. Nothing here touches Cloudflare's network.
+// edge directory (default data/demo/edge, made by `npm start`) into wrangler's LOCAL storage —
+// the lists and licence entries into KV, the bundles into R2 — and pins the registry's root
+// public key as QDYP_ROOT_JWK. Nothing here touches Cloudflare's network.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { kvBulkEntries, readEdge } from '../src/node/edge-store.ts';
+import { edgeFile, kvBulkEntries, listEdgeKeys, readEdgeTextSync } from '../src/node/edge-store.ts';
 import { parseRootJwk } from '../src/web/index.ts';
 
 const USAGE = `usage: npm run dev:edge -- [EDGE_DIR] [--root FILE] [wrangler dev options]
 
-EDGE_DIR    published artifacts, one file per name (default: QDYP_EDGE_DIR, else data/demo/edge)
+EDGE_DIR    published artifacts, as qdyp publish --to local writes them (default: QDYP_EDGE_DIR, else data/demo/edge)
 --root FILE the pinned root public key (default: QDYP_ROOT_JWK, else root.public.jwk beside EDGE_DIR)
 Other options go to wrangler dev, e.g. --port 8787.`;
 
@@ -41,8 +42,10 @@ for (let i = 0; i < args.length; i++) {
 }
 
 edgeDir = resolve(edgeDir);
-const entries = kvBulkEntries(readEdge(edgeDir));
-if (entries.length === 0) fail(`no published artifacts in ${edgeDir}: run \`npm start\` once (demo) or \`qdyp publish\``);
+const keys = listEdgeKeys(edgeDir);
+const bundles = keys.filter((key) => key === 'bundle' || key.startsWith('bundle/'));
+const texts = keys.filter((key) => !bundles.includes(key));
+if (texts.length === 0) fail(`no published artifacts in ${edgeDir}: run \`npm start\` once (demo) or \`qdyp publish\``);
 
 const rootText = rootFile
   ? readFileSync(rootFile, 'utf8')
@@ -53,17 +56,33 @@ if (!root) fail('no root public key: give --root FILE, set QDYP_ROOT_JWK, or kee
 const wrangler = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
 
-// wrangler 4 writes to local storage unless told --remote; --local says so anyway.
+/** `wrangler kv bulk put` takes up to 10,000 pairs a call. */
+const BULK_PAIRS = 10_000;
+const wranglerRun = (args: string[], what: string) => {
+  const run = spawnSync(process.execPath, [wrangler, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  if (run.status !== 0) fail(`${what} failed`);
+};
+
+// wrangler 4 writes to local storage unless told --remote; --local says so anyway. Entries go
+// first and the lists last, as a publish writes them.
+const lists = texts.filter((key) => !key.startsWith('licence/'));
+const ordered = [...texts.filter((key) => key.startsWith('licence/')), ...lists];
 const scratch = mkdtempSync(join(tmpdir(), 'qdyp-dev-edge-'));
 try {
-  const bulk = join(scratch, 'artifacts.json');
-  writeFileSync(bulk, JSON.stringify(entries));
-  const put = spawnSync(process.execPath, [wrangler, 'kv', 'bulk', 'put', '--local', '--binding', 'QDYP_KV', bulk], { stdio: 'inherit', env });
-  if (put.status !== 0) fail('wrangler kv bulk put failed');
+  for (let i = 0; i < ordered.length; i += BULK_PAIRS) {
+    const bulk = join(scratch, `artifacts-${i}.json`);
+    writeFileSync(bulk, JSON.stringify(kvBulkEntries(ordered.slice(i, i + BULK_PAIRS).map((key) => [key, readEdgeTextSync(edgeDir, key)!]))));
+    wranglerRun(['kv', 'bulk', 'put', '--local', '--binding', 'QDYP_KV', bulk], 'wrangler kv bulk put');
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-console.error(`dev:edge: loaded ${entries.map((entry) => entry.key).join(', ')} from ${edgeDir} into local KV`);
+for (const key of bundles) {
+  wranglerRun(['r2', 'object', 'put', `qdyp-bundles/${key}`, '--local', '--file', edgeFile(edgeDir, key)!, '--content-type', 'application/gzip'], `wrangler r2 object put ${key}`);
+}
+console.error(
+  `dev:edge: loaded ${lists.join(', ')} and ${texts.length - lists.length} licence entries into local KV, ${bundles.length ? bundles.join(', ') : 'no bundles'} into local R2, from ${edgeDir}`,
+);
 
 const dev = spawn(process.execPath, [wrangler, 'dev', '--var', `QDYP_ROOT_JWK:${JSON.stringify(root)}`, ...forwarded], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal));

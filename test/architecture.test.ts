@@ -25,6 +25,8 @@ interface Layer {
   typePackages?: string[];
   /** Whether it may import Node's builtins (`node:fs`, `fs`). */
   nodeBuiltins: boolean;
+  /** Values it may import by name from a package otherwise allowed for types only. */
+  values?: Record<string, string[]>;
 }
 
 const LAYERS: Record<string, Layer> = {
@@ -35,6 +37,8 @@ const LAYERS: Record<string, Layer> = {
     packages: [],
     typePackages: ['@cloudflare/workers-types', 'cloudflare:workers'],
     nodeBuiltins: false,
+    // The Durable Object that keeps the newest accepted lists must extend the runtime's class.
+    values: { 'cloudflare:workers': ['DurableObject'] },
   },
   'src/node': { ours: ['src'], packages: ['*'], nodeBuiltins: true },
 };
@@ -43,6 +47,8 @@ interface Specifier {
   specifier: string;
   typeOnly: boolean;
   line: number;
+  /** The names imported as values, where the clause is `{ … }` (else absent). */
+  values?: string[];
 }
 
 interface Violation {
@@ -57,19 +63,30 @@ const SIDE_EFFECT = /^[ \t]*import\s*['"]([^'"]+)['"]/gm;
 const DYNAMIC = /(typeof\s*)?\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 const REFERENCE = /^\/\/\/\s*<reference\s+(types|path)\s*=\s*['"]([^'"]+)['"]/gm;
 
+/** The names of a `{ … }` clause; undefined for other clauses (default, `* as`). */
+function clauseNames(clause: string): string[] | undefined {
+  const names = /^\{([^}]*)\}$/.exec(clause.trim())?.[1];
+  return names?.split(',').map((p) => p.trim()).filter(Boolean);
+}
+
 /** `import { type A, type B } from` is type-only too; `import { type A, B }` is not. */
 function onlyTypes(clause: string): boolean {
-  const names = /^\{([^}]*)\}$/.exec(clause.trim())?.[1];
-  if (names === undefined) return false;
-  const parts = names.split(',').map((p) => p.trim()).filter(Boolean);
-  return parts.length > 0 && parts.every((p) => p.startsWith('type '));
+  const parts = clauseNames(clause);
+  return parts !== undefined && parts.length > 0 && parts.every((p) => p.startsWith('type '));
+}
+
+/** The names a `{ … }` clause imports as values (`type X` left out). */
+function valueNames(clause: string): string[] | undefined {
+  return clauseNames(clause)?.filter((p) => !p.startsWith('type '));
 }
 
 function specifiers(source: string): Specifier[] {
   const lineOf = (index: number) => source.slice(0, index).split('\n').length;
   const found: Specifier[] = [];
   for (const m of source.matchAll(STATIC)) {
-    found.push({ specifier: m[4]!, typeOnly: Boolean(m[2]) || onlyTypes(m[3]!), line: lineOf(m.index) });
+    const typeOnly = Boolean(m[2]) || onlyTypes(m[3]!);
+    const values = m[1] === 'import' && !typeOnly ? valueNames(m[3]!) : undefined;
+    found.push({ specifier: m[4]!, typeOnly, line: lineOf(m.index), ...(values ? { values } : {}) });
   }
   for (const m of source.matchAll(SIDE_EFFECT)) found.push({ specifier: m[1]!, typeOnly: false, line: lineOf(m.index) });
   for (const m of source.matchAll(DYNAMIC)) found.push({ specifier: m[2]!, typeOnly: Boolean(m[1]), line: lineOf(m.index) });
@@ -104,7 +121,12 @@ function refusal(file: string, folder: string, layer: Layer, s: Specifier): stri
   if (isNodeBuiltin(s.specifier)) return layer.nodeBuiltins ? null : `${folder} runs outside Node: no Node builtins`;
   const name = packageName(s.specifier);
   if (layer.packages.includes('*') || layer.packages.includes(name)) return null;
-  if (layer.typePackages?.includes(name)) return s.typeOnly ? null : `${folder} may import ${name} for types only`;
+  if (layer.typePackages?.includes(name)) {
+    if (s.typeOnly) return null;
+    const allowed = layer.values?.[name];
+    if (allowed && s.values?.every((v) => allowed.includes(v))) return null;
+    return allowed ? `${folder} may import ${name} for types, and ${allowed.join(', ')}` : `${folder} may import ${name} for types only`;
+  }
   const allowed = [...layer.packages, ...(layer.typePackages ?? []).map((p) => `${p} (types)`)];
   return `${folder} may import only these packages: ${allowed.join(', ') || 'none'}`;
 }
@@ -171,7 +193,7 @@ describe('the architecture rules', () => {
         'src/core/a.ts': `import { jwtVerify } from 'jose';\nimport * as ed from '@noble/ed25519';\nexport * from './b.ts';\n`,
         'src/core/b.ts': `export { StatusList } from '@sd-jwt/jwt-status-list';\n`,
         'src/web/app.tsx': `import { Hono } from 'hono';\nimport { html } from 'hono/html';\nimport type { PublicJwk } from '../core/index.ts';\n`,
-        'src/worker/index.ts': `import type { KVNamespace } from '@cloudflare/workers-types';\nimport { type DurableObjectState } from 'cloudflare:workers';\nimport { createApp } from '../web/index.ts';\ntype M = typeof import('../core/a.ts');\n`,
+        'src/worker/index.ts': `import type { KVNamespace } from '@cloudflare/workers-types';\nimport { type DurableObjectState } from 'cloudflare:workers';\nimport { DurableObject } from 'cloudflare:workers';\nimport { createApp } from '../web/index.ts';\ntype M = typeof import('../core/a.ts');\n`,
         'src/node/x.ts': `import fs from 'node:fs';\nimport path from 'path';\nimport Database from 'better-sqlite3';\nimport { createApp } from '../web/index.ts';\nimport { kvSource } from '../worker/kv-source.ts';\nconst m = await import('./y.ts');\n`,
       }),
     ).toEqual([]);
@@ -191,7 +213,9 @@ describe('the architecture rules', () => {
     ['worker importing better-sqlite3', 'src/worker/index.ts', `import Database from 'better-sqlite3';`, `src/worker/index.ts:1 'better-sqlite3': src/worker may import only these packages: @cloudflare/workers-types (types), cloudflare:workers (types)`],
     ['worker importing node/', 'src/worker/index.ts', `import { startServer } from '../node/server.ts';`, `src/worker/index.ts:1 '../node/server.ts': src/worker may import only src/worker, src/web, src/core of ours`],
     ['worker importing workers-types for values', 'src/worker/index.ts', `import { KVNamespace } from '@cloudflare/workers-types';`, `src/worker/index.ts:1 '@cloudflare/workers-types': src/worker may import @cloudflare/workers-types for types only`],
-    ['worker importing a value beside a type', 'src/worker/index.ts', `import { type Env, DurableObject } from 'cloudflare:workers';`, `src/worker/index.ts:1 'cloudflare:workers': src/worker may import cloudflare:workers for types only`],
+    ['worker importing a value beside a type', 'src/worker/index.ts', `import { type Env, env } from 'cloudflare:workers';`, `src/worker/index.ts:1 'cloudflare:workers': src/worker may import cloudflare:workers for types, and DurableObject`],
+    ['worker importing a whole namespace of values', 'src/worker/index.ts', `import * as workers from 'cloudflare:workers';`, `src/worker/index.ts:1 'cloudflare:workers': src/worker may import cloudflare:workers for types, and DurableObject`],
+    ['worker importing a value from workers-types', 'src/worker/index.ts', `import { type KVNamespace, DurableObject } from '@cloudflare/workers-types';`, `src/worker/index.ts:1 '@cloudflare/workers-types': src/worker may import @cloudflare/workers-types for types only`],
     ['worker importing node:buffer', 'src/worker/index.ts', `import 'node:buffer';`, `src/worker/index.ts:1 'node:buffer': src/worker runs outside Node: no Node builtins`],
     ['node importing test/', 'src/node/x.ts', `\n\nimport { tempDir } from '../../test/node/support.ts';`, `src/node/x.ts:3 '../../test/node/support.ts': src/ never imports test/`],
     ['core importing test/', 'src/core/a.ts', `import type { Vectors } from '../../test/support/vectors.ts';`, `src/core/a.ts:1 '../../test/support/vectors.ts': src/ never imports test/`],

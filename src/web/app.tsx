@@ -6,11 +6,13 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { STATUS_TTL_S, type PublicJwk } from '../core/index.ts';
 import type { ArtifactSource } from './artifact-source.ts';
+import { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 import { json, noticePage, preflight } from './respond.tsx';
 import { verifyApi } from './routes/api.ts';
-import { health, jwks, publishedArtifact } from './routes/artifacts.ts';
+import { bundle, health, jwks, publishedList } from './routes/artifacts.ts';
 import { scanPage } from './routes/scan.ts';
 import { DEFAULT_TTL_MS, TrustCache } from './trust-cache.ts';
+import type { TrustKeeper } from './trust-keeper.ts';
 import { VerdictCache } from './verdict-cache.ts';
 import { pageContext, wantsJson, type RouteDeps } from './route-deps.ts';
 
@@ -22,6 +24,8 @@ export interface Mount {
 
 export interface VerifierDeps {
   source: ArtifactSource;
+  /** Where the newest accepted lists outlive this isolate or process (see trust-keeper.ts). */
+  keeper?: TrustKeeper;
   /** The pinned root public key (QDYP_ROOT_JWK); null or invalid: every verdict is cannot_confirm. */
   root: PublicJwk | null;
   /** Defaults to the real time; tests pass their own. */
@@ -31,13 +35,15 @@ export interface VerifierDeps {
   /** The official verify origin the page tells shoppers to check; unset: the page names none. */
   verifyOrigin?: string | null;
   log?: (line: string) => void;
+  /** The licence entry cache's budget in bytes of entry text (default 8 MiB). */
+  entryCacheBytes?: number;
   /** Refuse key lists below this version from the start (QDYP_MIN_KEY_LIST_VERSION). */
   minKeyListVersion?: number;
   /** Apps mounted beside the verifier, e.g. `{ path: '/portal', app }`. */
   mounts?: Mount[];
 }
 
-const KNOWN_PATHS = ['/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
+const KNOWN_PATHS = ['/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
 const ALLOW = 'GET, HEAD';
 
 export function createApp(deps: VerifierDeps): Hono {
@@ -48,8 +54,17 @@ export function createApp(deps: VerifierDeps): Hono {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? ((line: string) => console.log(`qdyp verifier: ${line}`));
   const v: RouteDeps = {
-    trust: new TrustCache({ source: deps.source, root: deps.root, ttlMs, clock, log, minKeyListVersion: deps.minKeyListVersion }),
-    verdicts: new VerdictCache(),
+    trust: new TrustCache({
+      source: deps.source,
+      keeper: deps.keeper,
+      root: deps.root,
+      ttlMs,
+      entryCacheBytes: deps.entryCacheBytes ?? DEFAULT_ENTRY_CACHE_BYTES,
+      clock,
+      log,
+      minKeyListVersion: deps.minKeyListVersion,
+    }),
+    verdicts: new VerdictCache(ttlMs),
     clock,
     ttlMs,
     officialHost: deps.verifyOrigin ? officialHost(deps.verifyOrigin) : null,
@@ -63,9 +78,10 @@ export function createApp(deps: VerifierDeps): Hono {
   app.get('/v/*', scanPage(v));
   app.get('/V/*', scanPage(v));
   app.get('/api/v1/verify', verifyApi(v));
-  app.get('/api/v1/key-list', publishedArtifact(v, 'key-list'));
-  app.get('/api/v1/status-list', publishedArtifact(v, 'status-list'));
-  app.get('/api/v1/bundle', publishedArtifact(v, 'bundle'));
+  app.get('/api/v1/key-list', publishedList(v, 'keyList'));
+  app.get('/api/v1/status-list', publishedList(v, 'statusList'));
+  app.get('/api/v1/revision-list', publishedList(v, 'revisionList'));
+  app.get('/api/v1/bundle', bundle(v));
   app.get('/.well-known/jwks.json', jwks(v));
   app.get('/healthz', health(v));
   // Public data: any site or app may call the API (the headers are set in respond.tsx).

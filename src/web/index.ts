@@ -1,6 +1,8 @@
 // The verifier app and what its two entries (Workers, Node) need to build it.
 export { createApp, type Mount, type VerifierDeps } from './app.tsx';
-export { ARTIFACT_NAMES, type ArtifactName, type ArtifactSource } from './artifact-source.ts';
+export { isStoreKey, LIST_NAMES, type ArtifactSource, type ListName } from './artifact-source.ts';
 export { parseVerifierConfig, type SettingNames, type VerifierConfig, type VerifierSettings } from './config.ts';
+export { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 export { parseRootJwk } from './root.ts';
 export { DEFAULT_TTL_MS } from './trust-cache.ts';
+export { isNewerRank, keepNewer, LIST_SLOTS, listRank, type KeptLists, type ListRank, type ListRanks, type ListSlot, type TrustKeeper } from './trust-keeper.ts';

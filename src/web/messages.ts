@@ -9,6 +9,7 @@ export interface PageMessages {
   otherLanguage: string;
   holder: string;
   uscc: string;
+  address: string;
   products: string;
   trademarks: string;
   tier: string;
@@ -20,6 +21,8 @@ export interface PageMessages {
   statusReason: string;
   statusChangedAt: string;
   detailsHeading: string;
+  /** For a revoked or suspended licence whose published details could not be confirmed. */
+  detailsUnconfirmed: Record<'revoked' | 'suspended', string>;
   adviceHeading: string;
   hotline: string;
   statusAsOf: string;
@@ -40,6 +43,7 @@ const zhCN: PageMessages = {
   otherLanguage: 'English',
   holder: '持有人',
   uscc: '统一社会信用代码',
+  address: '地址',
   products: '授权产品',
   trademarks: '商标',
   tier: '品牌类别',
@@ -51,6 +55,10 @@ const zhCN: PageMessages = {
   statusReason: '原因',
   statusChangedAt: '变更时间',
   detailsHeading: '授权详情',
+  detailsUnconfirmed: {
+    revoked: '该许可已被撤销。其授权详情暂时无法确认，请勿将此标识视为有效授权。',
+    suspended: '该许可已被暂停。其授权详情暂时无法确认，暂停期间此标识不代表有效授权。',
+  },
   adviceHeading: '怎么办',
   hotline: '消费者投诉举报热线',
   statusAsOf: '状态数据更新于',
@@ -74,6 +82,7 @@ const en: PageMessages = {
   otherLanguage: '中文',
   holder: 'Holder',
   uscc: 'Unified social credit code',
+  address: 'Address',
   products: 'Products covered',
   trademarks: 'Trademarks',
   tier: 'Brand tier',
@@ -85,6 +94,10 @@ const en: PageMessages = {
   statusReason: 'Reason',
   statusChangedAt: 'Changed',
   detailsHeading: 'What the licence covers',
+  detailsUnconfirmed: {
+    revoked: 'This licence has been revoked. Its details could not be confirmed right now; do not take this mark as authorized.',
+    suspended: 'This licence is suspended. Its details could not be confirmed right now; while it is suspended this mark does not mean authorized.',
+  },
   adviceHeading: 'What to do',
   hotline: 'consumer complaints hotline',
   statusAsOf: 'Status as of',

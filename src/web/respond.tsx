@@ -68,6 +68,11 @@ export function artifactText(text: string, contentType: string, maxAgeS: number)
   return new Response(text, { status: 200, headers: { ...DATA_HEADERS, 'content-type': contentType, 'cache-control': `public, max-age=${maxAgeS}` } });
 }
 
+/** A published binary artifact (a bundle) passed on as it is stored, bytes or a stream. */
+export function artifactBytes(body: Uint8Array | ReadableStream<Uint8Array>, contentType: string, maxAgeS: number): Response {
+  return new Response(body as BodyInit, { status: 200, headers: { ...DATA_HEADERS, 'content-type': contentType, 'cache-control': `public, max-age=${maxAgeS}` } });
+}
+
 const TEXT_HEADERS = { ...COMMON, 'content-type': 'text/plain; charset=UTF-8', 'cache-control': 'no-store' };
 
 export function plainText(status: 200 | 503, text: string): Response {

@@ -1,26 +1,33 @@
-// Verdicts for seals scanned again and again (a popular product's QR). A verdict depends only
-// on the seal, the trust context and the time, and in time it can change only at a CST midnight
-// (dates in the seal, key and register) or when an artifact expires. So a verdict is kept while
-// the context is the same object (a new publish makes a new one) and until the next such
-// instant; `checkedAt` is always the request's own time. core's verifySeal itself caches nothing.
+// Verdicts for seals scanned again and again (a popular product's QR). A verdict depends on
+// the seal, the trust context, the time and the licence's entry; in time it can change only at
+// a CST midnight (dates in the seal, key and entry) or when a list expires. So a verdict is
+// kept while the context is the same object (a new publish makes a new one), until the next
+// such instant, and for at most `maxAgeMs` (one TTL): an entry missing when the verdict was
+// made (not yet propagated, say) is looked for again then. `checkedAt` is always the request's
+// own time. core's verifySeal itself caches nothing.
 
 import { cstDate, endOfCstDate, foldCase, verifySeal, type TrustContext, type Verdict } from '../core/index.ts';
 
-/** Enough for every licence in the programme; garbage seals cannot grow it past this. */
+/** A bound: garbage seals cannot grow it past this (a popular seal comes back soon enough). */
 const MAX_ENTRIES = 5_000;
 
 export class VerdictCache {
+  readonly #maxAgeMs: number;
   #context: TrustContext | null = null;
   #from = 0;
   #until = 0;
   #verdicts = new Map<string, Verdict>();
+
+  constructor(maxAgeMs: number) {
+    this.#maxAgeMs = maxAgeMs;
+  }
 
   async verify(seal: string, time: Date, context: TrustContext): Promise<Verdict> {
     const now = time.getTime();
     if (context !== this.#context || now < this.#from || now >= this.#until) {
       this.#context = context;
       this.#from = now;
-      this.#until = nextChange(context, time);
+      this.#until = Math.min(nextChange(context, time), now + this.#maxAgeMs);
       this.#verdicts = new Map();
     }
     const verdicts = this.#verdicts;
@@ -41,7 +48,7 @@ export class VerdictCache {
 function nextChange(context: TrustContext, time: Date): number {
   const now = time.getTime();
   const instants = [endOfCstDate(cstDate(time)).getTime()];
-  for (const artifact of [context.keyList, context.statusList, context.register]) {
+  for (const artifact of [context.keyList, context.statusList, context.revisionList]) {
     if (artifact && artifact.exp * 1000 > now) instants.push(artifact.exp * 1000);
   }
   return Math.min(...instants);

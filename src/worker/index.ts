@@ -1,18 +1,29 @@
-// The Workers entry: the only file that sees Env. Env → KV artifact source → createApp; the
-// app (and with it the trust cache) lives as long as the isolate.
+// The Workers entry: the only file that sees Env. Env → KV + R2 artifact source and the
+// Durable Object trust keeper → createApp; the app (and with it the trust cache) lives as long
+// as the isolate.
 //
 // Env is generated from wrangler.toml by `npm run types` (worker-configuration.d.ts, in the
 // repository root); `npm test` fails while it is stale.
 
-import type { KVNamespace as WorkersKVNamespace } from '@cloudflare/workers-types';
+import type {
+  DurableObjectNamespace as WorkersDurableObjectNamespace,
+  KVNamespace as WorkersKVNamespace,
+  R2Bucket as WorkersR2Bucket,
+  Rpc,
+} from '@cloudflare/workers-types';
 import { createApp, parseVerifierConfig } from '../web/index.ts';
-import { kvSource } from './kv-source.ts';
+import { workersSource } from './store.ts';
+import { durableKeeper, TrustKeeper } from './trust-keeper.ts';
+
+export { TrustKeeper };
 
 // The generated Env names the runtime's binding types as globals. They come from
 // @cloudflare/workers-types as a module, so its globals never clash with the DOM and Node
 // types the rest of the project is checked against: add each new binding type here.
 declare global {
   type KVNamespace<Key extends string = string> = WorkersKVNamespace<Key>;
+  type R2Bucket = WorkersR2Bucket;
+  type DurableObjectNamespace<T extends Rpc.DurableObjectBranded | undefined = undefined> = WorkersDurableObjectNamespace<T>;
 }
 
 type App = ReturnType<typeof createApp>;
@@ -32,7 +43,16 @@ function appFor(env: Env): App {
     // A bad var is logged and left out (pages then name no official site), never a crash.
     for (const problem of problems) console.log(`qdyp verifier: ${problem}; it is ignored`);
     if (!root) console.log('qdyp verifier: no pinned root key (QDYP_ROOT_JWK); every verdict will be cannot_confirm');
-    cached = { config, app: createApp({ source: kvSource(env.QDYP_KV), root, verifyOrigin, minKeyListVersion }) };
+    cached = {
+      config,
+      app: createApp({
+        source: workersSource(env.QDYP_KV, env.QDYP_BUNDLES),
+        keeper: durableKeeper(env.QDYP_TRUST),
+        root,
+        verifyOrigin,
+        minKeyListVersion,
+      }),
+    };
   }
   return cached.app;
 }

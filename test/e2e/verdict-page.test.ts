@@ -111,6 +111,23 @@ describe('the verdict page in Chromium at 360×740, JavaScript off', () => {
     }
   }
 
+  it('revoked with its details unconfirmed (no entry published): still revoked, and says so', async () => {
+    for (const locale of ['zh-CN', 'en'] as Locale[]) {
+      const url = `${server.url}/V/${edge.revokedWithoutEntry}${locale === 'en' ? '?lang=en' : ''}`;
+      const { page, requests } = await open(url);
+      try {
+        expect(await page.locator('h1').innerText()).toBe(MESSAGES[locale].outcomes.revoked.title);
+        expect(await page.locator('section.verdict').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(179, 38, 30)');
+        expect(await page.locator('[data-details="unconfirmed"] p').innerText()).toMatch(locale === 'en' ? /^This licence has been revoked\. Its details could not be confirmed/ : /^该许可已被撤销。其授权详情暂时无法确认/);
+        expect(await page.locator('body').innerText()).not.toContain('QDYP-2026-');
+        expect(requests).toEqual([url]);
+        await page.screenshot({ path: join(ARTIFACTS, `verdict-revoked-unconfirmed-${locale}.png`), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   it('follows Accept-Language, and the switch link changes language', async () => {
     const { page } = await open(`${server.url}/V/${edge.seals.authorized}`, 'en');
     try {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTrustContext, MESSAGES, OUTCOMES, SHOWS_LICENCE, verifySeal, type Outcome } from '../../src/core/index.ts';
+import { buildTrustContext, entryLookupFromTexts, licenceEntryKey, MESSAGES, OUTCOMES, SHOWS_LICENCE, verifySeal, type Outcome, type TrustContext } from '../../src/core/index.ts';
 import { createApp, parseRootJwk, type VerifierDeps } from '../../src/web/index.ts';
 import { edgeWithEveryOutcome, HOSTILE, memorySource, T0, type Edge } from './fixtures.ts';
 
@@ -52,7 +52,7 @@ describe('the verdict page', () => {
         expect(html).toContain(`<h1>${MESSAGES[locale].outcomes[outcome].title}</h1>`);
         expect(html).toContain(MESSAGES[locale].outcomes[outcome].advice);
         expect(html).toContain(`<html lang="${locale}">`);
-        // Serial 6 has no register entry, so cannot_confirm has no holder to show either.
+        // Serial 6 has no licence entry, so cannot_confirm has no holder to show either.
         expect(html.includes('青岛海滨食品有限公司'), outcome).toBe(SHOWS_LICENCE.has(outcome));
         expect(html).toContain('verify.example.cn');
         expect(html).toContain('href="tel:12315"');
@@ -125,6 +125,25 @@ describe('the verdict page', () => {
     expect(await lang(`${seal}?lang=xx`, 'en')).toEqual({ lang: 'en', link: '?lang=zh' });
   });
 
+  it('says a revoked licence is revoked even when its details cannot be confirmed', async () => {
+    for (const [query, locale] of [['', 'zh-CN'], ['?lang=en', 'en']] as const) {
+      const html = await (await get(`/V/${edge.revokedWithoutEntry}${query}`)).text();
+      expect(html).toContain('data-outcome="revoked"');
+      expect(html).toContain(`<h1>${MESSAGES[locale].outcomes.revoked.title}</h1>`);
+      expect(html).toContain(`<section class="card" data-details="unconfirmed"><h2>${locale === 'en' ? 'What the licence covers' : '授权详情'}</h2><p>${locale === 'en' ? 'This licence has been revoked. Its details could not be confirmed right now; do not take this mark as authorized.' : '该许可已被撤销。其授权详情暂时无法确认，请勿将此标识视为有效授权。'}</p></section>`);
+      expect(html).not.toContain('QDYP-2026-');
+    }
+    const body = await (await get(`/api/v1/verify?seal=${edge.revokedWithoutEntry}`)).json();
+    expect(body).toMatchObject({ code: 'revoked', authorized: false, licence: null, statusAsOf: T0.toISOString() });
+  });
+
+  it('shows the holder’s address', async () => {
+    const zh = await (await get(`/V/${edge.seals.authorized}`)).text();
+    expect(zh).toContain('<dt>地址</dt><dd>青岛市黄岛区海滨路 1 号</dd>');
+    const en = await (await get(`/V/${edge.seals.authorized}?lang=en`)).text();
+    expect(en).toContain('<dt>Address</dt><dd>青岛市黄岛区海滨路 1 号</dd>');
+  });
+
   it('renders hostile holder text as text', async () => {
     const seal = edge.p.seals.get(8)!;
     for (const query of ['', '?lang=en']) {
@@ -138,6 +157,7 @@ describe('the verdict page', () => {
       expect(html).toContain('<li>海参礼盒 &quot;特级&quot; &lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;</li>');
       expect(html).toContain('<li>O&#39;Brien&#39;s &lt;b&gt;tea&lt;/b&gt;</li>');
       expect(html).toContain('<dd>&amp;amp; 海滨</dd>');
+      expect(html).toContain('<dd>青岛市 &lt;script&gt;alert(3)&lt;/script&gt; 路 1 号</dd>');
     }
     // The JSON carries the same text unchanged: escaping is the page's job, not the data's.
     const body = await (await get(`/api/v1/verify?seal=${seal}`)).json();
@@ -184,11 +204,12 @@ describe('paths that cannot be a seal get the 400 page', () => {
 });
 
 describe('the JSON API', () => {
-  let ctx: Awaited<ReturnType<typeof buildTrustContext>>;
+  let ctx: TrustContext;
   beforeAll(async () => {
+    const { texts } = edge.artifacts;
     ctx = await buildTrustContext(
-      { keyList: edge.artifacts['key-list'], statusList: edge.artifacts['status-list'], register: edge.artifacts.register },
-      { root: edge.p.root },
+      { keyList: texts['key-list'], statusList: texts['status-list'], revisionList: texts['revision-list'] },
+      { root: edge.p.root, entries: (c) => entryLookupFromTexts((serial, value) => Promise.resolve(texts[licenceEntryKey(serial, value)] ?? null), c.keyList, () => T0) },
     );
   });
 
@@ -220,7 +241,7 @@ describe('the JSON API', () => {
       authorized: true,
       licence: {
         number: 'QDYP-2026-000001',
-        holder: { name: '青岛海滨食品有限公司', uscc: '91370200MA3C5X8Y1K' },
+        holder: { name: '青岛海滨食品有限公司', uscc: '91370200MA3C5X8Y1K', address: '青岛市黄岛区海滨路 1 号' },
         tier: 'product',
         sector: 'agriculture',
         chain: '食品饮料',
@@ -272,27 +293,67 @@ describe('the JSON API', () => {
   });
 });
 
+const DATA_HEADERS = {
+  'access-control-allow-origin': '*',
+  'cache-control': 'public, max-age=30',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
+
 describe('artifacts, keys and health', () => {
-  it('passes the published artifacts on unchanged', async () => {
+  it('passes the accepted lists on unchanged', async () => {
     for (const [path, name, type] of [
       ['/api/v1/key-list', 'key-list', 'application/jwt'],
       ['/api/v1/status-list', 'status-list', 'application/statuslist+jwt'],
-      ['/api/v1/bundle', 'bundle', 'application/json; charset=utf-8'],
+      ['/api/v1/revision-list', 'revision-list', 'application/jwt'],
     ] as const) {
       const res = await get(path);
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe(type);
-      expect(res.headers.get('cache-control')).toBe('public, max-age=30');
-      expect(res.headers.get('access-control-allow-origin')).toBe('*');
-      expect(await res.text()).toBe(edge.artifacts[name]);
+      expect(Object.fromEntries(res.headers)).toEqual({ ...DATA_HEADERS, 'content-type': type });
+      expect(await res.text()).toBe(edge.artifacts.texts[name]);
     }
   });
 
-  it('404 for an artifact that is not published', async () => {
-    const bare = appWith({ source: memorySource({ 'key-list': edge.artifacts['key-list'] }) });
-    const res = await bare.request('http://localhost/api/v1/bundle');
+  it('serves the bundles as published gzip, the whole programme or one district', async () => {
+    for (const [query, key] of [['', 'bundle'], ['?region=370211', 'bundle/370211']] as const) {
+      const res = await get(`/api/v1/bundle${query}`);
+      expect(res.status).toBe(200);
+      expect(Object.fromEntries(res.headers)).toEqual({ ...DATA_HEADERS, 'content-type': 'application/gzip' });
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(edge.artifacts.bundles[key]);
+    }
+  });
+
+  it('a bundle region must be a programme region code: else 400; a known one not published: 404', async () => {
+    for (const region of ['', 'x', '37021', '3702111', '110000', '370211%00', '<script>']) {
+      const res = await get(`/api/v1/bundle?region=${region}`);
+      expect(res.status, region).toBe(400);
+      expect((await res.json()).error).toBe('region_unknown');
+    }
+    const res = await get('/api/v1/bundle?region=370212');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: 'not_published', message: 'No bundle is published' });
+    expect(await res.json()).toEqual({ error: 'not_published', message: 'No bundle for region 370212 is published' });
+  });
+
+  it('404 for an artifact that is not published', async () => {
+    const bare = appWith({ source: memorySource({ texts: { 'key-list': edge.artifacts.texts['key-list']! }, bundles: {} }) });
+    for (const [path, message] of [
+      ['/api/v1/bundle', 'No bundle is published'],
+      ['/api/v1/status-list', 'No status-list is published'],
+      ['/api/v1/revision-list', 'No revision-list is published'],
+    ]) {
+      const res = await bare.request(`http://localhost${path}`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: 'not_published', message });
+    }
+  });
+
+  it('reads nothing but store keys: no path or query reaches another key', async () => {
+    const source = memorySource(edge.artifacts);
+    const v = appWith({ source });
+    for (const path of ['/api/v1/bundle?region=../key-list', '/api/v1/bundle?region=370211/../../x', '/api/v1/register', '/api/v1/entry/1']) await v.request(`http://localhost${path}`);
+    await v.request(`http://localhost/V/${edge.seals.authorized}`);
+    expect([...source.reads.keys()].sort()).toEqual(['key-list', 'licence/1/1', 'revision-list', 'status-list']);
   });
 
   it('lists the trusted issuing keys as a JWKS, without compromised ones', async () => {
@@ -305,7 +366,7 @@ describe('artifacts, keys and health', () => {
   it('/healthz says ok with the key list version and status time', async () => {
     const res = await get('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe(`ok: key list v1, status as of ${T0.toISOString()}\n`);
+    expect(await res.text()).toBe(`ok: key list v1, status as of ${T0.toISOString()}, revisions as of ${T0.toISOString()}\n`);
   });
 });
 

@@ -1,7 +1,8 @@
 // A programme with a seal for every outcome, and its published artifacts as an edge would hold
-// them. Web APIs only: the Node, workerd and Chromium tests and the bench all use it.
+// them: the lists, one entry per licence under `licence/{serial}/{r}`, and the bundles. Web
+// APIs only: the Node, workerd and Chromium tests and the bench all use it.
 import {
-  createBundle,
+  buildBundle,
   createSeal,
   publicJwk,
   rootTrust,
@@ -10,26 +11,35 @@ import {
   type PrivateJwk,
   type PublicJwk,
 } from '../../src/core/index.ts';
-import type { ArtifactName, ArtifactSource } from '../../src/web/index.ts';
-import { issue, newKey, newProgramme, publish, T0, type Programme, type PublishOptions } from '../support/programme.ts';
+import type { ArtifactSource } from '../../src/web/index.ts';
+import { bundleRows, issue, newKey, newProgramme, publish, T0, type Programme, type PublishOptions } from '../support/programme.ts';
 
 export { T0 };
 
-export type Artifacts = Partial<Record<ArtifactName, string>>;
+/** What a publish leaves in a store: texts (lists, entries) and bundles, by store key. */
+export interface Artifacts {
+  texts: Record<string, string>;
+  bundles: Record<string, Uint8Array>;
+}
 
 export interface Edge {
   p: Programme;
   rootJwk: PublicJwk;
   seals: Record<Outcome, string>;
+  /** Revoked, with no entry published: the verdict still says revoked, without details. */
+  revokedWithoutEntry: string;
   artifacts: Artifacts;
 }
 
 /** A holder whose every text field tries to break out of HTML. */
 export const HOSTILE = {
-  holder: { name: '<img src=x onerror=alert(1)>', uscc: '91370200MA3C5X8Y1K' },
+  holder: { name: '<img src=x onerror=alert(1)>', uscc: '91370200MA3C5X8Y1K', address: '青岛市 <script>alert(3)</script> 路 1 号' },
   products: ['海参礼盒 "特级" </script><script>alert(2)</script>', "O'Brien's <b>tea</b>"],
   trademarks: ['&amp; 海滨'],
 };
+
+/** Serials whose entries a programme's publish leaves out of the store (see artifactsOf). */
+const withheld = new WeakMap<Programme, ReadonlySet<number>>();
 
 /** Root: made here unless given (the workerd tests pin the one vitest.config.ts made). */
 export async function edgeWithEveryOutcome(root?: PrivateJwk): Promise<Edge> {
@@ -56,33 +66,64 @@ export async function edgeWithEveryOutcome(root?: PrivateJwk): Promise<Edge> {
     bad_signature: await createSeal({ serial: 1, horizon: '2040-01-01' }, { ...stranger.signer, sid: p.keys[0]!.signer.sid }),
     malformed: 'A'.repeat(120),
   } satisfies Record<Outcome, string>;
-  // Serial 6 has a seal but no register entry: nothing to stand behind.
+  // Serial 6 has a seal but no licence at all: nothing to stand behind.
   p.entries.delete(6);
+  p.revisions.delete(6);
   await issue(p, 8, HOSTILE);
+  const revokedWithoutEntry = await issue(p, 9, { status: 'revoked', statusReason: '冒用授权范围', statusChangedAt: '2026-09-01T06:30:00.000Z' });
+  withheld.set(p, new Set([9]));
 
-  return { p, rootJwk: p.rootJwk, seals, artifacts: await artifactsOf(p) };
+  return { p, rootJwk: p.rootJwk, seals, revokedWithoutEntry, artifacts: await artifactsOf(p) };
 }
 
-export async function artifactsOf(p: Programme, options: PublishOptions = {}): Promise<Artifacts> {
+export interface ArtifactsOptions extends PublishOptions {
+  /** Build no bundles (they take a moment at scale). */
+  bundles?: boolean;
+}
+
+/** What publishing `p` writes: lists, entries (but the withheld ones), the whole and one district's bundle. */
+export async function artifactsOf(p: Programme, options: ArtifactsOptions = {}): Promise<Artifacts> {
   const published = await publish(p, options);
-  const trust = { keyList: published.keyList!, statusList: published.statusList!, register: published.register! };
-  return {
-    'key-list': trust.keyList,
-    'status-list': trust.statusList,
-    register: trust.register,
-    bundle: JSON.stringify(createBundle(trust, options.time ?? T0)),
+  const texts: Record<string, string> = {
+    'key-list': published.keyList,
+    'status-list': published.statusList,
+    'revision-list': published.revisionList,
   };
+  const skip = withheld.get(p);
+  for (const [key, text] of published.store) {
+    if (!skip?.has(Number(key.split('/')[1]))) texts[key] = text;
+  }
+  const bundles: Record<string, Uint8Array> = {};
+  if (options.bundles !== false) {
+    const signer = (options.issuer ?? p.keys[0]!).signer;
+    for (const region of [null, '370211']) {
+      const input = { keyList: published.keyList, statusList: published.statusList, revisionList: published.revisionList, rows: bundleRows(p, region), region, time: options.time ?? T0 };
+      bundles[region === null ? 'bundle' : `bundle/${region}`] = await buildBundle(input, signer);
+    }
+  }
+  return { texts, bundles };
 }
 
-/** An in-memory artifact source the tests can republish into. */
-export function memorySource(initial: Artifacts): ArtifactSource & { artifacts: Artifacts; reads: number } {
+/** An in-memory artifact source the tests can republish into; it counts reads by key. */
+export function memorySource(initial: Artifacts): ArtifactSource & { artifacts: Artifacts; reads: Map<string, number>; readsOf(prefix: string): number } {
+  const reads = new Map<string, number>();
+  const count = (key: string) => reads.set(key, (reads.get(key) ?? 0) + 1);
   const source = {
-    artifacts: { ...initial },
-    reads: 0,
-    async get(name: ArtifactName) {
-      source.reads++;
-      return source.artifacts[name] ?? null;
+    artifacts: { texts: { ...initial.texts }, bundles: { ...initial.bundles } },
+    reads,
+    /** Reads of keys equal to `prefix` or under it (`licence/` counts every entry read). */
+    readsOf: (prefix: string) => [...reads].filter(([key]) => key === prefix || (prefix.endsWith('/') && key.startsWith(prefix))).reduce((n, [, c]) => n + c, 0),
+    async getText(key: string) {
+      count(key);
+      return source.artifacts.texts[key] ?? null;
+    },
+    async getBytes(key: string) {
+      count(key);
+      return source.artifacts.bundles[key] ?? null;
     },
   };
   return source;
 }
+
+/** Reads of the three lists (what a trust refresh reads). */
+export const listReads = (source: ReturnType<typeof memorySource>) => source.readsOf('key-list') + source.readsOf('status-list') + source.readsOf('revision-list');

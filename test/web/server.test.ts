@@ -52,7 +52,10 @@ describe('startServer', () => {
       const api = await fetch(`${server.url}/api/v1/verify?seal=${edge.seals[outcome]}`);
       expect((await api.json()).code).toBe(outcome);
     }
-    expect(await (await fetch(`${server.url}/api/v1/key-list`)).text()).toBe(edge.artifacts['key-list']);
+    expect(await (await fetch(`${server.url}/api/v1/key-list`)).text()).toBe(edge.artifacts.texts['key-list']);
+    const bundle = await fetch(`${server.url}/api/v1/bundle?region=370211`);
+    expect(bundle.headers.get('content-type')).toBe('application/gzip');
+    expect(new Uint8Array(await bundle.arrayBuffer())).toEqual(edge.artifacts.bundles['bundle/370211']);
   });
 
   it('serves mounted apps beside the verifier, without the verifier’s headers', async () => {
@@ -86,15 +89,18 @@ describe('startServer', () => {
 });
 
 describe('directorySource', () => {
-  it('reads artifacts by name; a missing file is not published', async () => {
+  it('reads artifacts by store key; a missing file is not published; nothing else is read', async () => {
     const source = directorySource(dir);
-    expect(await source.get('status-list')).toBe(edge.artifacts['status-list']);
-    expect(await source.get('revoked-inspectors')).toBeNull();
+    expect(await source.getText('status-list')).toBe(edge.artifacts.texts['status-list']);
+    expect(await source.getText('licence/1/1')).toBe(edge.artifacts.texts['licence/1/1']);
+    expect(await source.getBytes('bundle')).toEqual(edge.artifacts.bundles.bundle);
+    expect(await source.getText('revoked-inspectors')).toBeNull();
+    for (const key of ['register', '../key-list', 'licence/1/256', 'licence/01/1', 'bundle/../key-list', '']) expect(await source.getText(key)).toBeNull();
   });
 
   it('an unreadable edge store gives cannot_confirm pages, not errors', async () => {
     const notADir = join(dir, 'key-list');
-    await expect(directorySource(notADir).get('register')).rejects.toThrow();
+    await expect(directorySource(notADir).getText('status-list')).rejects.toThrow();
     const broken = await startServer({ port: 0, edgeDir: notADir, rootJwk: edge.rootJwk, clock: () => T0, log: () => {} });
     try {
       const res = await fetch(`${broken.url}/V/${edge.seals.authorized}`);

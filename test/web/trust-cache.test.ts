@@ -1,10 +1,10 @@
 // The in-memory trust cache behind every verdict: how long a publish can stay unseen (P6),
-// and what the verifier does with artifacts it cannot stand behind.
+// what a refresh reads, and what the verifier does with lists it cannot stand behind.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, signerFor, STATUS_LIFETIME_S, type Outcome } from '../../src/core/index.ts';
-import { createApp, DEFAULT_TTL_MS, type VerifierDeps } from '../../src/web/index.ts';
+import { createApp, DEFAULT_TTL_MS, type ArtifactSource, type VerifierDeps } from '../../src/web/index.ts';
 import { issue, newKey } from '../support/programme.ts';
-import { artifactsOf, edgeWithEveryOutcome, memorySource, T0, type Artifacts, type Edge } from './fixtures.ts';
+import { artifactsOf, edgeWithEveryOutcome, listReads, memorySource, T0, type Artifacts, type Edge } from './fixtures.ts';
 
 let edge: Edge;
 const logs: string[] = [];
@@ -59,27 +59,31 @@ describe('P6: a published revocation shows once the TTL has passed', () => {
     expect(await v.page(seal)).toContain('data-outcome="revoked"');
   });
 
-  it('reads the store once per TTL and re-verifies only when the artifacts change', async () => {
+  it('a refresh reads the three lists once per TTL, re-verifies only when they change, and a scan reads only its entry', async () => {
     const v = verifier();
     const rebuilds = () => logs.filter((l) => l.startsWith('trust context rebuilt')).length;
     const before = rebuilds();
     await v.code(edge.seals.authorized);
-    expect(v.source.reads).toBe(3);
+    expect(listReads(v.source)).toBe(3);
+    expect([...v.source.reads.keys()].sort()).toEqual(['key-list', 'licence/1/1', 'revision-list', 'status-list']);
     expect(rebuilds()).toBe(before + 1);
     for (let i = 0; i < 5; i++) await v.code(edge.seals.revoked);
-    expect(v.source.reads).toBe(3);
+    expect(listReads(v.source)).toBe(3);
+    expect(v.source.readsOf('licence/')).toBe(2); // serial 1's and serial 3's, once each
     v.advance(DEFAULT_TTL_MS);
     await v.code(edge.seals.authorized);
-    expect(v.source.reads).toBe(6);
+    expect(listReads(v.source)).toBe(6);
     expect(rebuilds()).toBe(before + 1); // same text: nothing verified again
   });
 
-  it('concurrent requests after the TTL share one refresh', async () => {
+  it('concurrent requests after the TTL share one refresh, and concurrent scans one entry read', async () => {
     const v = verifier();
-    await v.code(edge.seals.authorized);
+    await Promise.all(Array.from({ length: 20 }, () => v.code(edge.seals.authorized)));
+    expect(v.source.readsOf('licence/1/1')).toBe(1);
     v.advance(DEFAULT_TTL_MS);
     await Promise.all(Array.from({ length: 20 }, () => v.code(edge.seals.authorized)));
-    expect(v.source.reads).toBe(6);
+    expect(listReads(v.source)).toBe(6);
+    expect(v.source.readsOf('licence/1/1')).toBe(2);
   });
 });
 
@@ -125,7 +129,7 @@ describe('stale, refused or missing trust data never says authorized', () => {
     expect(await verifier().code(edge.seals.authorized)).toBe('authorized');
   });
 
-  it('once a key list verified, a refused one does not replace it: no rollback', async () => {
+  it('once a key list verified, a refused one does not replace it: no rollback (and /healthz names the refusal)', async () => {
     // v1 trusts key K1; v2 marks K1 compromised and brings K2. Restoring v1 must not revive K1.
     const p = edge.p;
     const k2 = await newKey();
@@ -137,14 +141,17 @@ describe('stale, refused or missing trust data never says authorized', () => {
     v.source.artifacts = v1;
     v.advance(DEFAULT_TTL_MS);
     expect(await v.code(edge.seals.authorized)).toBe('key_compromised');
-    expect(await v.health()).toEqual({ status: 503, text: expect.stringContaining('keyList ERR_KEY_LIST_ROLLBACK') });
+    // Still able to confirm (KV may lag behind a rotation for a minute), but it says what it refused.
+    expect(await v.health()).toEqual({ status: 200, text: expect.stringMatching(/^ok: key list v2, .* \(refused: keyList ERR_KEY_LIST_ROLLBACK, statusList ERR_ARTIFACT_KEY_COMPROMISED, revisionList ERR_ARTIFACT_KEY_COMPROMISED\)\n$/) });
+    expect(await (await v.app.request('http://localhost/api/v1/key-list')).text()).toBe(v2.texts['key-list']);
     // A forged list is refused the same way, and the good one still stands.
-    v.source.artifacts = { ...v2, 'key-list': (await artifactsOf(p, { version: 3, keyListSigner: await signerFor(await generateKeyPair()) }))['key-list'] };
+    const forged = await artifactsOf(p, { version: 3, keyListSigner: await signerFor(await generateKeyPair()), bundles: false });
+    v.source.artifacts = { texts: { ...v2.texts, 'key-list': forged.texts['key-list']! }, bundles: {} };
     v.advance(DEFAULT_TTL_MS);
     expect(await v.code(edge.seals.authorized)).toBe('key_compromised');
     const k2Seal = await issue(p, 51, {}, k2);
     p.entries.delete(51);
-    expect(await v.code(k2Seal)).toBe('cannot_confirm'); // K2 trusted; serial 51 is not in the register
+    expect(await v.code(k2Seal)).toBe('cannot_confirm'); // K2 trusted; serial 51 has no entry
   });
 
   it('no pinned root configured: cannot_confirm, and /healthz says why', async () => {
@@ -156,22 +163,31 @@ describe('stale, refused or missing trust data never says authorized', () => {
   });
 
   it('nothing published: cannot_confirm, still a 200 page', async () => {
-    const v = verifier({ artifacts: {} });
+    const v = verifier({ artifacts: { texts: {}, bundles: {} } });
     const res = await v.app.request(`http://localhost/V/${edge.seals.authorized}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('data-outcome="cannot_confirm"');
     expect((await v.health()).status).toBe(503);
   });
 
-  it('a failing store gives cannot_confirm, and is asked again on the next request', async () => {
+  /** The store as a KV or a disk that fails while `failing()`. */
+  const failingWhile = (failing: () => boolean): ArtifactSource => {
     const good = memorySource(edge.artifacts);
-    let failing = true;
-    const source = {
-      get: async (name: Parameters<typeof good.get>[0]) => {
-        if (failing) throw new Error('store down');
-        return good.get(name);
+    return {
+      getText: async (key) => {
+        if (failing()) throw new Error('store down');
+        return good.getText(key);
+      },
+      getBytes: async (key) => {
+        if (failing()) throw new Error('store down');
+        return good.getBytes(key);
       },
     };
+  };
+
+  it('a failing store gives cannot_confirm, and is asked again on the next request', async () => {
+    let failing = true;
+    const source = failingWhile(() => failing);
     const v = verifier({ source });
     const res = await v.app.request(`http://localhost/V/${edge.seals.authorized}`);
     expect(res.status).toBe(200);
@@ -181,20 +197,18 @@ describe('stale, refused or missing trust data never says authorized', () => {
     expect(await v.code(edge.seals.authorized)).toBe('authorized');
   });
 
-  it('a store that fails after artifacts verified keeps the last ones, until they expire', async () => {
-    const good = memorySource(edge.artifacts);
+  it('a store that fails after the lists verified keeps the last ones, until they expire', async () => {
     let failing = false;
-    const source = {
-      get: async (name: Parameters<typeof good.get>[0]) => {
-        if (failing) throw new Error('store down');
-        return good.get(name);
-      },
-    };
+    const source = failingWhile(() => failing);
     const v = verifier({ source });
     expect(await v.code(edge.seals.authorized)).toBe('authorized');
     failing = true;
     v.advance(DEFAULT_TTL_MS);
-    expect(await v.code(edge.seals.authorized)).toBe('authorized');
+    expect(await v.code(edge.seals.authorized)).toBe('authorized'); // its entry is cached too
+    // An entry it never read cannot be read now: that licence cannot be confirmed, never a 5xx.
+    const res = await v.app.request(`http://localhost/V/${edge.seals.suspended}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('data-outcome="suspended"'); // the status list alone says so
     v.advance(STATUS_LIFETIME_S * 1000);
     expect(await v.code(edge.seals.authorized)).toBe('cannot_confirm');
   });
@@ -203,7 +217,7 @@ describe('stale, refused or missing trust data never says authorized', () => {
 describe('logs', () => {
   it('name versions and codes, never seals or artifact text', () => {
     expect(logs.length).toBeGreaterThan(0);
-    const secrets = [...Object.values(edge.seals), ...Object.values(edge.artifacts).map((a) => a!.slice(0, 40))];
+    const secrets = [...Object.values(edge.seals), ...Object.values(edge.artifacts.texts).map((a) => a.slice(0, 40))];
     for (const line of logs) for (const secret of secrets) expect(line).not.toContain(secret);
   });
 });

@@ -1,18 +1,16 @@
-// The real Worker entry (SELF) inside workerd, reading real KV, pinned to the root key that
-// vitest.config.ts made for this run (QDYP_ROOT_JWK). The clock is vitest's fake Date: the
-// Worker runs in the tests' isolate, so it sees the same time.
+// The real Worker entry (SELF) inside workerd, reading real KV and R2 and keeping its lists in
+// the real Durable Object, pinned to the root key that vitest.config.ts made for this run
+// (QDYP_ROOT_JWK). The clock is vitest's fake Date: the Worker runs in the tests' isolate, so
+// it sees the same time.
 import { env, SELF } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MESSAGES, OUTCOMES } from '../../src/core/index.ts';
 import { DEFAULT_TTL_MS } from '../../src/web/index.ts';
-import { artifactsOf, edgeWithEveryOutcome, T0, type Artifacts, type Edge } from '../web/fixtures.ts';
+import { artifactsOf, edgeWithEveryOutcome, T0, type Edge } from '../web/fixtures.ts';
+import { putAll } from './store.ts';
 
 let edge: Edge;
 const ORIGIN = 'https://verify.example.cn';
-
-async function putAll(artifacts: Artifacts): Promise<void> {
-  for (const [name, text] of Object.entries(artifacts)) await env.QDYP_KV.put(name, text!);
-}
 
 beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -34,7 +32,7 @@ const fetchText = async (path: string, init?: RequestInit) => {
 describe('the Worker entry', () => {
   it('is pinned to QDYP_ROOT_JWK and names the official origin from QDYP_VERIFY_ORIGIN', async () => {
     const health = await fetchText('/healthz');
-    expect(health).toMatchObject({ status: 200, text: `ok: key list v1, status as of ${T0.toISOString()}\n` });
+    expect(health).toMatchObject({ status: 200, text: `ok: key list v1, status as of ${T0.toISOString()}, revisions as of ${T0.toISOString()}\n` });
     const page = await SELF.fetch(`https://qdyp-verifier.example.workers.dev/V/${edge.seals.authorized}`);
     expect(await page.text()).toContain('<p class="domain">verify.example.cn</p>');
   });
@@ -57,10 +55,24 @@ describe('the Worker entry', () => {
     }
   });
 
-  it('serves the published artifacts from KV', async () => {
-    expect((await fetchText('/api/v1/key-list')).text).toBe(edge.artifacts['key-list']);
-    expect((await fetchText('/api/v1/status-list')).text).toBe(edge.artifacts['status-list']);
-    expect((await fetchText('/api/v1/bundle')).text).toBe(edge.artifacts.bundle);
+  it('says a revoked licence is revoked when its entry is missing', async () => {
+    const page = await fetchText(`/V/${edge.revokedWithoutEntry}`);
+    expect(page.text).toContain('data-outcome="revoked"');
+    expect(page.text).toContain('data-details="unconfirmed"');
+  });
+
+  it('serves the accepted lists from KV and the bundles from R2', async () => {
+    expect((await fetchText('/api/v1/key-list')).text).toBe(edge.artifacts.texts['key-list']);
+    expect((await fetchText('/api/v1/status-list')).text).toBe(edge.artifacts.texts['status-list']);
+    expect((await fetchText('/api/v1/revision-list')).text).toBe(edge.artifacts.texts['revision-list']);
+    for (const [query, key] of [['', 'bundle'], ['?region=370211', 'bundle/370211']] as const) {
+      const res = await SELF.fetch(`${ORIGIN}/api/v1/bundle${query}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/gzip');
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(edge.artifacts.bundles[key]);
+    }
+    expect((await fetchText('/api/v1/bundle?region=370212')).status).toBe(404);
+    expect((await fetchText('/api/v1/bundle?region=x')).status).toBe(400);
     const jwks = JSON.parse((await fetchText('/.well-known/jwks.json')).text);
     expect(jwks.keys.map((k: { kid: string }) => k.kid)).toEqual([edge.p.keys[0]!.record.kid]);
   });
@@ -100,7 +112,7 @@ describe('the Worker entry', () => {
     expect(await code()).toBe('authorized');
     const entry = edge.p.entries.get(1)!;
     edge.p.entries.set(1, { ...entry, status: 'revoked', statusReason: '冒用', statusChangedAt: new Date(Date.now()).toISOString() });
-    await putAll(await artifactsOf(edge.p, { time: new Date(Date.now()) }));
+    await putAll(await artifactsOf(edge.p, { time: new Date(Date.now()), bundles: false }));
     edge.p.entries.set(1, entry);
     vi.setSystemTime(Date.now() + DEFAULT_TTL_MS - 1);
     expect(await code()).toBe('authorized');

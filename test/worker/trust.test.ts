@@ -1,22 +1,19 @@
 // The app over real KV inside workerd with a clock the test controls (createApp, as the Worker
-// entry builds it, but with a fake clock): P6 at the production TTL, and a key list that the
-// pinned root (QDYP_ROOT_JWK) did not sign.
+// entry builds it, but with a fake clock and no keeper): P6 at the production TTL, and a key
+// list that the pinned root (QDYP_ROOT_JWK) did not sign.
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateKeyPair, signerFor } from '../../src/core/index.ts';
 import { createApp, DEFAULT_TTL_MS, parseRootJwk } from '../../src/web/index.ts';
-import { kvSource } from '../../src/worker/kv-source.ts';
-import { artifactsOf, edgeWithEveryOutcome, T0, type Artifacts, type Edge } from '../web/fixtures.ts';
+import { workersSource } from '../../src/worker/store.ts';
+import { artifactsOf, edgeWithEveryOutcome, T0, type Edge } from '../web/fixtures.ts';
+import { putAll } from './store.ts';
 
 let edge: Edge;
 
-async function putAll(artifacts: Artifacts): Promise<void> {
-  for (const [name, text] of Object.entries(artifacts)) await env.QDYP_KV.put(name, text!);
-}
-
 function kvVerifier() {
   let now = T0.getTime();
-  const app = createApp({ source: kvSource(env.QDYP_KV), root: parseRootJwk(env.QDYP_ROOT_JWK), clock: () => new Date(now), log: () => {} });
+  const app = createApp({ source: workersSource(env.QDYP_KV, env.QDYP_BUNDLES), root: parseRootJwk(env.QDYP_ROOT_JWK), clock: () => new Date(now), log: () => {} });
   return {
     advance: (ms: number) => {
       now += ms;
@@ -41,7 +38,7 @@ describe('P6 over KV with the production TTL', () => {
     v.advance(10_000);
     const entry = edge.p.entries.get(1)!;
     edge.p.entries.set(1, { ...entry, status: 'revoked', statusReason: '冒用', statusChangedAt: v.now().toISOString() });
-    await putAll(await artifactsOf(edge.p, { time: v.now() }));
+    await putAll(await artifactsOf(edge.p, { time: v.now(), bundles: false }));
     edge.p.entries.set(1, entry);
 
     v.advance(DEFAULT_TTL_MS - 10_000 - 1);
@@ -56,7 +53,7 @@ describe('P6 over KV with the production TTL', () => {
 describe('a key list not signed by the pinned root', () => {
   it('is ignored: nothing it lists is trusted', async () => {
     const impostor = await signerFor(await generateKeyPair());
-    await putAll(await artifactsOf(edge.p, { keyListSigner: impostor }));
+    await putAll(await artifactsOf(edge.p, { keyListSigner: impostor, bundles: false }));
     const v = kvVerifier();
     for (const outcome of ['authorized', 'suspended', 'revoked'] as const) {
       expect(await v.code(edge.seals[outcome])).toBe('cannot_confirm');
@@ -69,7 +66,7 @@ describe('a key list not signed by the pinned root', () => {
     const v = kvVerifier();
     expect(await v.code(edge.seals.authorized)).toBe('authorized');
     const impostor = await signerFor(await generateKeyPair());
-    await putAll(await artifactsOf(edge.p, { keyListSigner: impostor, version: 9 }));
+    await putAll(await artifactsOf(edge.p, { keyListSigner: impostor, version: 9, bundles: false }));
     v.advance(DEFAULT_TTL_MS);
     expect(await v.code(edge.seals.authorized)).toBe('authorized');
   });

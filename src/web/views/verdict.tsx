@@ -1,8 +1,9 @@
 // The verdict page: the state first and large, then what to do (the advice asks shoppers to
 // compare the product with the list that follows), what the licence covers (only where the core
-// allows holder data), and when the status data is from.
+// allows holder data), and when the status data is from. A revoked or suspended licence whose
+// details could not be confirmed still says so, without details.
 
-import { MESSAGES, REGIONS, type Locale, type Outcome, type RegisterEntry, type Verdict } from '../../core/index.ts';
+import { MESSAGES, REGIONS, type LicenceEntry, type Locale, type Outcome, type Verdict } from '../../core/index.ts';
 import { PAGE_MESSAGES } from '../messages.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { stateIcon, type State } from './icons.ts';
@@ -41,7 +42,16 @@ export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdic
           <a href="tel:12315">12315</a> {t.hotline}
         </p>
       </section>
-      {verdict.licence && <Licence licence={verdict.licence} locale={locale} />}
+      {verdict.licence ? (
+        <Licence licence={verdict.licence} locale={locale} />
+      ) : (
+        (verdict.code === 'revoked' || verdict.code === 'suspended') && (
+          <section class="card" data-details="unconfirmed">
+            <h2>{t.detailsHeading}</h2>
+            <p>{t.detailsUnconfirmed[verdict.code]}</p>
+          </section>
+        )
+      )}
       <p class="meta">
         {verdict.statusAsOf ? `${t.statusAsOf} ${formatInstant(verdict.statusAsOf, locale)}` : t.noStatus}
         <br />
@@ -51,7 +61,7 @@ export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdic
   );
 }
 
-function Licence({ licence, locale }: { licence: RegisterEntry; locale: Locale }) {
+function Licence({ licence, locale }: { licence: LicenceEntry; locale: Locale }) {
   const t = PAGE_MESSAGES[locale];
   const m = MESSAGES[locale];
   const region = licence.region ? (REGIONS[licence.region]?.[locale === 'en' ? 'en' : 'zh'] ?? licence.region) : null;
@@ -63,6 +73,7 @@ function Licence({ licence, locale }: { licence: RegisterEntry; locale: Locale }
           <dt>{t.holder}</dt>
           <dd>{licence.holder.name}</dd>
         </div>
+        {licence.holder.address && <Row label={t.address} value={licence.holder.address} />}
         {licence.status !== 'valid' && <Row label={t.status} value={m.statuses[licence.status]} />}
         {licence.status !== 'valid' && licence.statusReason && <Row label={t.statusReason} value={licence.statusReason} />}
         {licence.status !== 'valid' && <Row label={t.statusChangedAt} value={formatInstant(licence.statusChangedAt, locale)} />}

@@ -19,7 +19,11 @@ describe('migration 2: publishing targets', () => {
     ctx.registry.close();
     // Back to what schema version 1 had.
     const raw = new Database(ctx.registry.dbPath);
-    raw.exec(`DROP TABLE pending_entries; DROP TABLE publish_targets; DELETE FROM schema_migrations WHERE version = 2;`);
+    const v1 = new Set(['config', 'keys', 'holders', 'licences', 'validity_periods', 'audit_events', 'schema_migrations']);
+    raw.pragma('foreign_keys = OFF');
+    const later = (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).filter((t) => !v1.has(t.name));
+    for (const { name } of later) raw.exec(`DROP TABLE "${name}"`);
+    raw.exec('DELETE FROM schema_migrations WHERE version > 1');
     raw.close();
 
     const registry = openRegistry(ctx.registry.dbPath, { now: ctx.now });
