@@ -13,7 +13,7 @@
 // list's value is stale, and its licence cannot be confirmed.
 
 import { base64urlEncode } from './base64url.ts';
-import { compressBytes, concatBytes, inflateWith, type Inflate } from './compression.ts';
+import { compressBytes, concatBytes, inflateWith, type Base64Decode, type Inflate } from './compression.ts';
 import type { Ed25519Engine } from './ed25519.ts';
 import { canonicalLicenceEntry, parseLicenceEntry, type LicenceEntry } from './entry.ts';
 import { QdypError } from './errors.ts';
@@ -136,6 +136,8 @@ export interface OpenBundleOptions {
   engine?: Ed25519Engine;
   /** How the bundle and its lists inflate (default: DecompressionStream; see Inflate). */
   inflate?: Inflate;
+  /** How the lists' base64url decodes, once checked canonical (default: see Base64Decode). */
+  base64?: Base64Decode;
   /** As in TrustOptions: what this device has already accepted. */
   minKeyListVersion?: number;
   minStatusIat?: number;
@@ -195,6 +197,7 @@ export async function openBundle(bytes: Uint8Array, root: RootTrust, options: Op
       root,
       engine: options.engine,
       inflate: options.inflate,
+      base64: options.base64,
       minKeyListVersion: options.minKeyListVersion,
       minStatusIat: options.minStatusIat,
       minRevisionIat: options.minRevisionIat,

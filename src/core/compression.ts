@@ -1,7 +1,21 @@
 // zlib 'deflate' and 'gzip' through the Web's CompressionStream / DecompressionStream (Node,
 // workerd and browsers alike), with a hard cap on what inflating may produce.
 
+import type { Base64Decode } from './base64url.ts';
 import { QdypError } from './errors.ts';
+
+export type { Base64Decode } from './base64url.ts';
+
+/**
+ * A runtime's faster native codecs, where it has them (src/node/codecs.ts: Node's zlib and
+ * Buffer); each defaults to the core's own. Accepted wherever signed lists are read.
+ */
+export interface Codecs {
+  /** How lists and bundles inflate (default: DecompressionStream; see Inflate). */
+  inflate?: Inflate;
+  /** How long base64url texts decode, once checked canonical (default: see decodeCanonicalBase64url). */
+  base64?: Base64Decode;
+}
 
 /**
  * How to inflate: inflateCapped by default; a runtime with a faster native inflater (Node's

@@ -7,8 +7,8 @@
 // in a few milliseconds and take a megabyte at most, with no array of numbers per entry.
 
 import { createHeaderAndPayload, StatusList, type BitsPerStatus } from '@sd-jwt/jwt-status-list';
-import { base64urlDecode } from './base64url.ts';
-import { inflateWith, type Inflate } from './compression.ts';
+import { decodeCanonicalBase64url } from './base64url.ts';
+import { inflateWith, type Codecs } from './compression.ts';
 import { QdypError } from './errors.ts';
 import { signJws, TYP } from './jws.ts';
 import type { Signer } from './keys.ts';
@@ -133,16 +133,16 @@ export interface DecodedStatusList extends PackedList {
 }
 
 /** Decodes verified status-list claims (2 bits). Throws QdypError ERR_ARTIFACT_MALFORMED / _TOO_LARGE. */
-export function decodeStatusListClaims(value: unknown, inflate?: Inflate): Promise<DecodedStatusList> {
-  return decodeListClaims(value, STATUS_BITS, 'status list', inflate);
+export function decodeStatusListClaims(value: unknown, codecs: Codecs = {}): Promise<DecodedStatusList> {
+  return decodeListClaims(value, STATUS_BITS, 'status list', codecs);
 }
 
 /** Decodes verified revision-list claims (8 bits). Throws as decodeStatusListClaims. */
-export function decodeRevisionListClaims(value: unknown, inflate?: Inflate): Promise<DecodedStatusList> {
-  return decodeListClaims(value, REVISION_BITS, 'revision list', inflate);
+export function decodeRevisionListClaims(value: unknown, codecs: Codecs = {}): Promise<DecodedStatusList> {
+  return decodeListClaims(value, REVISION_BITS, 'revision list', codecs);
 }
 
-async function decodeListClaims(value: unknown, bits: 2 | 8, what: string, inflate: Inflate | undefined): Promise<DecodedStatusList> {
+async function decodeListClaims(value: unknown, bits: 2 | 8, what: string, codecs: Codecs): Promise<DecodedStatusList> {
   const v = value as Partial<StatusListClaims> | null;
   if (
     typeof v !== 'object' ||
@@ -156,24 +156,20 @@ async function decodeListClaims(value: unknown, bits: 2 | 8, what: string, infla
   }
   const asOf = new Date((v.iat as number) * 1000);
   if (Number.isNaN(asOf.getTime())) throw new QdypError('ERR_ARTIFACT_MALFORMED', `${what} iat is out of range`);
-  const packed = await decodePackedList(v.status_list.lst, bits, { inflate });
+  const packed = await decodePackedList(v.status_list.lst, bits, codecs);
   const ttl = Number.isSafeInteger(v.ttl) && (v.ttl as number) > 0 ? (v.ttl as number) : STATUS_TTL_S;
   return { iat: v.iat as number, asOf: asOf.toISOString(), exp: v.exp as number, ttl, ...packed };
 }
 
 /**
- * Decodes a Token Status List `lst` (base64url of zlib-deflated bytes) without expanding it:
- * the inflated bytes themselves, read in place by statusAt. Throws QdypError:
+ * Decodes a Token Status List `lst` (canonical base64url of zlib-deflated bytes) without
+ * expanding it: the inflated bytes themselves, read in place by statusAt. Throws QdypError:
  * ERR_ARTIFACT_TOO_LARGE past `maxBytes` inflated, ERR_ARTIFACT_MALFORMED when it does not
  * decode or inflates to nothing.
  */
-export async function decodePackedList(
-  lst: string,
-  bits: PackedList['bits'],
-  options: { maxBytes?: number; inflate?: Inflate } = {},
-): Promise<PackedList> {
-  const compressed = base64urlDecode(lst);
-  if (!compressed) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'list is not base64url');
+export async function decodePackedList(lst: string, bits: PackedList['bits'], options: Codecs & { maxBytes?: number } = {}): Promise<PackedList> {
+  const compressed = await decodeCanonicalBase64url(lst, options.base64);
+  if (!compressed) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'list is not canonical base64url');
   const bytes = await inflateWith(options.inflate, compressed, 'deflate', options.maxBytes ?? MAX_INFLATED_LIST_BYTES);
   if (bytes.length === 0) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'list is empty');
   return { bits, size: (bytes.length * 8) / bits, bytes };

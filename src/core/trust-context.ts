@@ -4,7 +4,7 @@
 // artifact that fails its checks is left out and noted in `problems`; verdicts that need it
 // then say cannot_confirm.
 
-import type { Inflate } from './compression.ts';
+import type { Base64Decode, Codecs, Inflate } from './compression.ts';
 import { cstDate } from './dates.ts';
 import { defaultEngine, importVerifyKey, type Ed25519Engine, type VerifyKey } from './ed25519.ts';
 import type { LicenceEntry } from './entry.ts';
@@ -79,6 +79,8 @@ export interface TrustOptions {
   engine?: Ed25519Engine;
   /** How lists inflate (default: DecompressionStream; see Inflate). */
   inflate?: Inflate;
+  /** How the lists' base64url decodes, once checked canonical (default: see Base64Decode). */
+  base64?: Base64Decode;
   /** Licence entries: a lookup, or a function making one from the context (its key list). */
   entries?: EntryLookup | ((ctx: TrustContext) => EntryLookup);
 }
@@ -123,13 +125,15 @@ export async function buildTrustContext(artifacts: TrustArtifacts, options: Trus
     (a, b) => a.version > b.version || (a.version === b.version && a.iat > b.iat),
   );
 
+  const codecs: Codecs = { inflate: options.inflate, base64: options.base64 };
   const list = (artifact: 'statusList' | 'revisionList', min: number | undefined) => async (text: string) => {
     const decoded = await verifyIssued(
       text,
       keyList,
       artifact === 'statusList' ? TYP.statusList : TYP.revisionList,
       artifact === 'statusList' ? MAX_STATUS_LIST_BYTES : MAX_REVISION_LIST_BYTES,
-      (payload) => (artifact === 'statusList' ? decodeStatusListClaims : decodeRevisionListClaims)(payload, options.inflate),
+      (payload) => (artifact === 'statusList' ? decodeStatusListClaims : decodeRevisionListClaims)(payload, codecs),
+      codecs,
     );
     if (min !== undefined && decoded.iat < min) {
       throw new QdypError('ERR_STATUS_ROLLBACK', `${artifact} of ${decoded.asOf} is older than one already accepted`);
@@ -154,13 +158,14 @@ export async function verifyIssued<T extends { iat: number }>(
   typ: (typeof TYP)['statusList' | 'revisionList' | 'bundle'],
   maxBytes: number,
   decode: (payload: unknown) => T | Promise<T>,
+  codecs: Pick<Codecs, 'base64'> = {},
 ): Promise<T> {
   const kid = peekHeader(text, maxBytes).kid;
   const signer = keyList?.byKid.get(kid);
   if (!signer) throw new QdypError('ERR_ARTIFACT_UNKNOWN_KEY', 'signed by a key not in the trusted key list');
   if (signer.status === 'compromised') throw new QdypError('ERR_ARTIFACT_KEY_COMPROMISED', 'signed by a compromised key');
   if (signer.status !== 'active') throw new QdypError('ERR_KEY_NOT_SIGNING', `signed by key ${signer.sid}, which is ${signer.status}`);
-  const decoded = await decode((await verifyJws(text, signer.key, typ, maxBytes)).payload);
+  const decoded = await decode((await verifyJws(text, signer.key, typ, maxBytes, { base64: codecs.base64 })).payload);
   const issued = cstDate(new Date(decoded.iat * 1000));
   if (issued < signer.signFrom || issued > signer.signUntil) {
     throw new QdypError('ERR_KEY_NOT_SIGNING', `issued ${issued}, outside key ${signer.sid}'s signing window`);

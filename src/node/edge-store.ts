@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTrustContext, entryLookupFromTexts, isStoreKey, licenceEntryKey, type QdypError, type TrustContext, type TrustOptions } from '../core/index.ts';
+import { nodeCodecs } from './codecs.ts';
 import { writeFileAtomic } from './files.ts';
 
 /** The file for a store key; null for anything that is not one (nothing else in dir is ever read). */
@@ -88,8 +89,10 @@ export async function trustFromEdge(
 ): Promise<TrustContext> {
   const { clock, onProblem, ...trust } = options;
   return buildTrustContext(
+    // (as the Node verifier does: node:zlib and Buffer decode a large list far faster, cold)
     { keyList: readEdgeTextSync(dir, 'key-list'), statusList: readEdgeTextSync(dir, 'status-list'), revisionList: readEdgeTextSync(dir, 'revision-list') },
     {
+      ...nodeCodecs,
       ...trust,
       entries: (context) => entryLookupFromTexts((serial, value) => readEdgeText(dir, licenceEntryKey(serial, value)), context.keyList, clock, onProblem && ((serial, _value, error) => onProblem(serial, error))),
     },

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import { nodeCodecs } from './codecs.ts';
 import type { Hono } from 'hono';
 import type { PublicJwk } from '../core/index.ts';
 import { createApp, keepNewer, LIST_SLOTS, type ArtifactSource, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
@@ -93,6 +94,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     verifyOrigin: options.verifyOrigin,
     mounts: options.mounts,
     minKeyListVersion: options.minKeyListVersion,
+    // Node 20's DecompressionStream and JS base64 cost a cold verifier ~10x what zlib and Buffer do.
+    codecs: nodeCodecs,
     clock: options.clock,
     log: options.log,
   });

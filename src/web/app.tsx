@@ -4,7 +4,7 @@
 
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { STATUS_TTL_S, type PublicJwk } from '../core/index.ts';
+import { STATUS_TTL_S, type Codecs, type PublicJwk } from '../core/index.ts';
 import type { ArtifactSource } from './artifact-source.ts';
 import { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 import { json, noticePage, preflight } from './respond.tsx';
@@ -39,6 +39,8 @@ export interface VerifierDeps {
   entryCacheBytes?: number;
   /** Refuse key lists below this version from the start (QDYP_MIN_KEY_LIST_VERSION). */
   minKeyListVersion?: number;
+  /** Faster list decoding where the runtime has it (the Node entry passes node:zlib and Buffer). */
+  codecs?: Codecs;
   /** Apps mounted beside the verifier, e.g. `{ path: '/portal', app }`. */
   mounts?: Mount[];
 }
@@ -63,6 +65,7 @@ export function createApp(deps: VerifierDeps): Hono {
       clock,
       log,
       minKeyListVersion: deps.minKeyListVersion,
+      codecs: deps.codecs,
     }),
     verdicts: new VerdictCache(ttlMs),
     clock,

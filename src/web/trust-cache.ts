@@ -15,7 +15,7 @@
 // request's time. What this cache bounds is how long a newly published revocation can stay
 // unseen: one TTL.
 
-import { buildTrustContext, isPublicJwk, rootTrust, type ArtifactProblem, type PublicJwk, type RootTrust, type TrustArtifacts, type TrustContext } from '../core/index.ts';
+import { buildTrustContext, isPublicJwk, rootTrust, type ArtifactProblem, type Codecs, type PublicJwk, type RootTrust, type TrustArtifacts, type TrustContext } from '../core/index.ts';
 import type { ArtifactSource, ListName } from './artifact-source.ts';
 import { EntryCache } from './entry-cache.ts';
 import { isNewerRank, LIST_SLOTS, listRank, type KeptLists, type ListRank, type ListRanks, type ListSlot, type TrustKeeper } from './trust-keeper.ts';
@@ -51,6 +51,8 @@ export interface TrustCacheOptions {
    * rotate or compromise ceremony): memory alone forgets what it has seen on restart.
    */
   minKeyListVersion?: number;
+  /** Faster list decoding where the runtime has it (Node passes node:zlib and Buffer). */
+  codecs?: Codecs;
 }
 
 interface Current {
@@ -173,6 +175,7 @@ export class TrustCache {
     const candidates = (slot: ListSlot) => unique([store[slot], kept[slot], accepted[slot]?.text]);
     const artifacts: Required<TrustArtifacts> = { keyList: candidates('keyList'), statusList: candidates('statusList'), revisionList: candidates('revisionList') };
     const floors = {
+      ...this.#options.codecs,
       root,
       minKeyListVersion: Math.max(accepted.keyList?.rank[0] ?? 0, this.#options.minKeyListVersion ?? 0) || undefined,
       minStatusIat: accepted.statusList?.rank[1],

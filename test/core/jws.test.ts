@@ -70,9 +70,37 @@ describe.each(ED25519_ENGINES)('verifyJws with the %s engine', (engine) => {
     expect(await code(`${h}.${p}.${s.slice(0, -1)}`)).toBe('ERR_ARTIFACT_MALFORMED');
   });
 
+  it('decodes the payload once, with the base64 hook when given, and never a non-canonical one', async () => {
+    const seen: string[] = [];
+    const base64 = (text: string) => (seen.push(text), base64url.decode(text));
+    expect((await verifyJws(good, key, TYP.licenceEntry, 4096, { base64 })).payload).toEqual({ hello: '青岛' });
+    expect(seen).toEqual([good.split('.')[1]]);
+    // Signed as it stands, a payload whose spare bits are set is still refused, undecoded.
+    const [h] = good.split('.') as [string];
+    const p = base64url.encode('{"a":1}');
+    expect(p.length % 4).toBe(2);
+    const odd = `${p.slice(0, -1)}${B64URL[B64URL.indexOf(p.at(-1)!) | 1]}`;
+    const signature = new Uint8Array(await crypto.subtle.sign('Ed25519', signer.signer.privateKey, new TextEncoder().encode(`${h}.${odd}`)));
+    const jws = `${h}.${odd}.${base64url.encode(signature)}`;
+    expect(await code(`${h}.${p}.${base64url.encode(signature)}`)).toBe('ERR_ARTIFACT_SIGNATURE');
+    await expect(verifyJws(jws, key, TYP.licenceEntry, 4096, { base64 })).rejects.toMatchObject({ code: 'ERR_ARTIFACT_MALFORMED' });
+    expect(seen).toHaveLength(1);
+    // A hook that fails or returns the wrong length is malformed, never trusted.
+    await expect(verifyJws(good, key, TYP.licenceEntry, 4096, { base64: () => new Uint8Array(1) })).rejects.toMatchObject({ code: 'ERR_ARTIFACT_MALFORMED' });
+    await expect(verifyJws(good, key, TYP.licenceEntry, 4096, { base64: () => { throw new Error('no'); } })).rejects.toMatchObject({ code: 'ERR_ARTIFACT_MALFORMED' });
+  });
+
   it('a signed payload that is not JSON is malformed', async () => {
     const jws = await sign({ typ: TYP.licenceEntry, kid: signer.signer.kid }, new Uint8Array([0xff, 0xfe]));
     expect(await code(jws)).toBe('ERR_ARTIFACT_MALFORMED');
+  });
+});
+
+describe('verifyJws with a WebCrypto key', () => {
+  it('refuses one that is not an Ed25519 public verification key', async () => {
+    const hmac = await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    await expect(verifyJws(good, hmac, TYP.licenceEntry, 4096)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_MALFORMED' });
+    await expect(verifyJws(good, signer.signer.privateKey, TYP.licenceEntry, 4096)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_MALFORMED' });
   });
 });
 

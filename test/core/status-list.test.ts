@@ -190,6 +190,36 @@ describe('reading lists in place', () => {
     expect((await inflateCapped(await compressBytes([zeros], 'deflate'), 'deflate', zeros.length)).length).toBe(zeros.length);
   });
 
+  it('takes a base64 decoder, handing it only canonical text', async () => {
+    const lst = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => new StatusList(Array.from({ length: n * 9 }, (_, i) => i % 3), 2).compressStatusList()).find((t) => t.length % 4 !== 0)!;
+    const seen: string[] = [];
+    const base64 = (text: string) => (seen.push(text), base64url.decode(text));
+    const decoded = await decodePackedList(lst, 2, { base64 });
+    expect([0, 1, 2, 3].map((i) => statusAt(decoded, i))).toEqual([0, 1, 2, 0]);
+    expect(seen).toEqual([lst]);
+    const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const odd = `${lst.slice(0, -1)}${B64URL[B64URL.indexOf(lst.at(-1)!) | 1]}`;
+    await expect(decodePackedList(odd, 2, { base64 })).rejects.toMatchObject({ code: 'ERR_ARTIFACT_MALFORMED' });
+    await expect(decodePackedList(odd, 2)).rejects.toMatchObject({ code: 'ERR_ARTIFACT_MALFORMED' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('the trust context decodes each list once, with the codecs it is given', async () => {
+    const published = await publish(p);
+    const seen: string[] = [];
+    const inflated: string[] = [];
+    const ctx = await buildTrustContext(published, {
+      root: p.root,
+      base64: (text) => (seen.push(text), base64url.decode(text)),
+      inflate: (bytes, format, max) => (inflated.push(format), inflateCapped(bytes, format, max)),
+    });
+    expect(ctx.problems).toEqual([]);
+    const payload = (jws: string) => jws.split('.')[1]!;
+    const lst = (jws: string) => (decodeJwt(jws) as { status_list: { lst: string } }).status_list.lst;
+    expect(seen).toEqual([payload(published.statusList), lst(published.statusList), payload(published.revisionList), lst(published.revisionList)]);
+    expect(inflated).toEqual(['deflate', 'deflate']);
+  });
+
   it('takes another inflater, whose failures map to the same codes', async () => {
     const lst = new StatusList([1, 2, 0, 1], 2).compressStatusList();
     const calls: number[] = [];

@@ -18,6 +18,7 @@ import {
   type Verdict,
 } from '../../core/index.ts';
 import { parseVerifierConfig } from '../../web/config.ts';
+import { nodeCodecs } from '../codecs.ts';
 import { trustFromEdge } from '../edge-store.ts';
 import { RefusedError } from '../errors.ts';
 import { registryPaths } from '../registry/db.ts';
@@ -151,7 +152,7 @@ verify reads only published artifacts, never the database: it sees what the edge
     if (bundleFile !== undefined) {
       const bytes = readBytes(cli.resolve(bundleFile), 'the bundle', MAX_BUNDLE_BYTES);
       try {
-        ctx = (await openBundle(bytes, root, { minKeyListVersion })).context;
+        ctx = (await openBundle(bytes, root, { ...nodeCodecs, minKeyListVersion })).context;
       } catch (error) {
         if (!(error instanceof QdypError)) throw error;
         // Nothing in it can be stood behind: every verdict is cannot_confirm, and says why.
