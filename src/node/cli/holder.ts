@@ -1,10 +1,14 @@
-// qdyp holder add|update|show|list: brand holders (品牌主体).
+// qdyp holder add|update|show|list|invite: brand holders (品牌主体).
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { RefusedError } from '../errors.ts';
-import { addHolder, checkUscc, licenceSealUrl, updateHolder, type HolderChanges } from '../issuer/index.ts';
+import { writeFileAtomic } from '../files.ts';
+import { addHolder, checkUscc, INVITATION_DAYS, invitationLetter, inviteHolderUser, licenceSealUrl, updateHolder, type HolderChanges } from '../issuer/index.ts';
+import { readConfig } from '../registry/config.ts';
 import { getHolder, listHolders } from '../registry/holders.ts';
 import { listLicences } from '../registry/licences.ts';
-import { command, EXIT, group, required, text, UsageError } from './command.ts';
+import { command, EXIT, group, required, text, UsageError, wholeNumber } from './command.ts';
 import { fields, holderLines, licenceJson, regionLabel } from './format.ts';
 
 const add = command({
@@ -100,4 +104,61 @@ const list = command({
   },
 });
 
-export const holder = group({ summary: 'Brand holders (品牌主体).', commands: { add, update, show, list } });
+const SNAPSHOT_NOTE =
+  'it takes effect when the portal next gets a snapshot: run qdyp portal snapshot --out FILE and copy FILE to the portal host (see qdyp portal snapshot --help)';
+
+const invite = command({
+  summary: "Invite a holder's staff member to the holder portal: a one-time activation code and a printable letter.",
+  usage: 'USCC [--user NAME] [--days N] [--letter FILE]',
+  help: `Options:
+  --user NAME      the account's user name (default admin; at most 64 characters, letter case
+                   ignored). A holder may have several, each invited by name.
+  --days N         how long the code works: ${INVITATION_DAYS.min} to ${INVITATION_DAYS.max} days (default ${INVITATION_DAYS.default})
+  --letter FILE    write the invitation letter (zh-CN and English, plain UTF-8 text, mode 0600)
+                   to FILE instead of printing it
+
+The activation code is shown only now: the registry keeps its hash, never the code. Inviting
+the same user again voids the old code; it is also how a forgotten password is reset.
+The invitation takes effect when the office next copies the portal snapshot to the portal
+host (qdyp portal snapshot): do that after inviting.`,
+  options: { user: { type: 'string' }, days: { type: 'string' }, letter: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(parsed, cli) {
+    const days = wholeNumber(parsed, 'days');
+    const letterFile = text(parsed, 'letter') === undefined ? undefined : cli.resolve(text(parsed, 'letter')!);
+    if (letterFile !== undefined) {
+      // Before the code is made: a letter that cannot be written would leave it shown nowhere.
+      if (fs.existsSync(letterFile) && fs.statSync(letterFile).isDirectory()) throw new UsageError(`--letter ${letterFile} is a directory`);
+      try {
+        fs.accessSync(path.dirname(letterFile), fs.constants.W_OK);
+      } catch {
+        throw new UsageError(`--letter: cannot write to ${path.dirname(letterFile)}`);
+      }
+    }
+    return cli.withRegistry(async (registry) => {
+      const ctx = cli.context(registry);
+      const invitation = await inviteHolderUser(ctx, parsed.positionals[0]!, text(parsed, 'user'), days === undefined ? {} : { days });
+      const holder = getHolder(registry.db, invitation.uscc)!;
+      const letter = invitationLetter(invitation, holder, readConfig(registry.db).origin, ctx.now);
+      let written = true;
+      if (letterFile !== undefined) {
+        try {
+          writeFileAtomic(letterFile, letter, 0o600);
+        } catch (error) {
+          written = false;
+          cli.err(`error: the invitation is recorded, but the letter could not be written to ${letterFile} (${(error as Error).message}); the code is printed instead`);
+        }
+      }
+      if (parsed.json) cli.json({ uscc: invitation.uscc, user: invitation.user, code: invitation.code, expiresAt: invitation.expiresAt });
+      else if (letterFile !== undefined && written) {
+        cli.out(`Activation code for ${invitation.user} at ${invitation.uscc} (${holder.name}), shown only now:`);
+        cli.out(`  ${invitation.code}`);
+        cli.out(`valid until ${invitation.expiresAt}; invitation letter written to ${letterFile}`);
+      } else cli.out(letter);
+      cli.err(`note: the invitation is saved; ${SNAPSHOT_NOTE}`);
+      return written ? EXIT.ok : EXIT.refused;
+    });
+  },
+});
+
+export const holder = group({ summary: 'Brand holders (品牌主体).', commands: { add, update, show, list, invite } });

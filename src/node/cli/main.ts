@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   publish: { summary: 'sign and publish the artifacts the edge serves', load: () => import('./publish.ts').then((m) => m.publish) },
   artwork: { summary: 'print-ready QR artwork (SVG, PNG) or the PDF certificate for a licence', load: () => import('./artwork.ts').then((m) => m.artwork) },
   verify: { summary: 'verify a seal URL, a seal or a licence document against published artifacts', load: () => import('./verify.ts').then((m) => m.verify) },
+  portal: { summary: 'the holder portal: write the snapshot (no key material) it serves from', load: () => import('./portal.ts').then((m) => m.portal) },
   serve: { summary: 'serve the verifier on one port (--demo: the demo registry)', load: () => import('./serve.ts').then((m) => m.serve) },
   audit: { summary: 'read the audit trail', load: () => import('./audit.ts').then((m) => m.audit) },
   backup: { summary: 'write the database and the encrypted issuing keys to one file', load: () => import('./backup.ts').then((m) => m.backup) },

@@ -121,6 +121,23 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO pending_entries (target, serial, revision) SELECT 'local', serial, revision FROM licences;
     `,
   },
+  {
+    version: 3,
+    name: 'portal invitations',
+    // One invitation per (holder, user name): the SHA-256 of its activation code, never the
+    // code. A re-invite replaces the row, voiding the old code (also the password reset); the
+    // portal records use in its own database. See registry/invitations.ts.
+    sql: `
+      CREATE TABLE invitations (
+        uscc       TEXT NOT NULL REFERENCES holders (uscc),
+        user       TEXT NOT NULL CHECK (length(user) BETWEEN 1 AND 64),
+        code_hash  TEXT NOT NULL UNIQUE CHECK (length(code_hash) = 64 AND code_hash NOT GLOB '*[^0-9a-f]*'),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL CHECK (expires_at > created_at),
+        PRIMARY KEY (uscc, user)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
