@@ -12,6 +12,7 @@
 
 import {
   buildTrustContext,
+  canonicalLicenceEntry,
   entryLookupFromTexts,
   licenceEntryKey,
   rootTrust,
@@ -90,23 +91,7 @@ export async function applyCatchUp(ctx: IssuerContext, plan: CatchUpPlan): Promi
   const adopted: { before: LicenceRecord; after: LicenceRecord; revision: number }[] = [];
   for (const c of plan.licences) {
     const before = getLicenceBySerial(db, c.serial)!;
-    const e = c.entry;
-    const after: LicenceRecord = {
-      ...before,
-      holder: e.holder,
-      tier: e.tier,
-      sector: e.sector,
-      chain: e.chain,
-      region: e.region,
-      products: e.products,
-      trademarks: e.trademarks,
-      validFrom: e.validFrom,
-      validUntil: e.validUntil,
-      status: e.status,
-      statusReason: e.statusReason,
-      statusChangedAt: e.statusChangedAt,
-      documentKid: key.kid,
-    };
+    const after: LicenceRecord = { ...before, ...canonicalLicenceEntry(c.entry), documentKid: key.kid };
     after.document = signDocument(ctx, after, config, signer);
     adopted.push({ before, after, revision: c.revision });
   }
