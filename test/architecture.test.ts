@@ -27,6 +27,10 @@ interface Layer {
   nodeBuiltins: boolean;
   /** Values it may import by name from a package otherwise allowed for types only. */
   values?: Record<string, string[]>;
+  /** More of ours that one named file of the layer may import. */
+  files?: Record<string, string[]>;
+  /** Why the layer's imports of ours are limited, said when one is refused. */
+  why?: string;
 }
 
 const LAYERS: Record<string, Layer> = {
@@ -41,6 +45,17 @@ const LAYERS: Record<string, Layer> = {
     values: { 'cloudflare:workers': ['DurableObject'] },
   },
   'src/node': { ours: ['src'], packages: ['*'], nodeBuiltins: true },
+  // The holder portal runs on an internet-facing host with no private key (DESIGN §2, §7): it
+  // reads its snapshot and its own database, and draws downloads from what was signed at
+  // issuance. So: no key files, nothing of the issuer (its signing), no registry database.
+  'src/node/portal': {
+    ours: ['src/node/portal', 'src/node/accounts', 'src/node/artwork', 'src/node/registry/invitations.ts', 'src/core'],
+    packages: ['hono', 'better-sqlite3'],
+    nodeBuiltins: true,
+    // The snapshot's writer, run by the office, reads the registry (read-only) to copy from it.
+    files: { 'src/node/portal/snapshot.ts': ['src/node/registry/db.ts', 'src/node/registry/config.ts'] },
+    why: 'the portal reads only its snapshot and its own database: no keys, no signing, no registry database',
+  },
 };
 
 interface Specifier {
@@ -115,7 +130,8 @@ function refusal(file: string, folder: string, layer: Layer, s: Specifier): stri
     const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), s.specifier));
     if (within(target, 'test')) return 'src/ never imports test/';
     if (!within(target, 'src')) return 'src/ imports nothing outside src/';
-    if (!layer.ours.some((f) => within(target, f))) return `${folder} may import only ${layer.ours.join(', ')} of ours`;
+    const ours = [...layer.ours, ...(layer.files?.[file] ?? [])];
+    if (!ours.some((f) => within(target, f))) return `${folder} may import only ${layer.ours.join(', ')} of ours${layer.why ? ` (${layer.why})` : ''}`;
     return null;
   }
   if (isNodeBuiltin(s.specifier)) return layer.nodeBuiltins ? null : `${folder} runs outside Node: no Node builtins`;
@@ -134,7 +150,10 @@ function refusal(file: string, folder: string, layer: Layer, s: Specifier): stri
 function violations(files: SourceFile[], layers: Record<string, Layer> = LAYERS): Violation[] {
   const found: Violation[] = [];
   for (const file of files) {
-    const folder = Object.keys(layers).find((f) => within(file.path, f));
+    // The most specific rule: src/node/portal's, not src/node's, for a file of the portal.
+    const folder = Object.keys(layers)
+      .filter((f) => within(file.path, f))
+      .sort((x, y) => y.length - x.length)[0];
     if (!folder) {
       found.push({ file: file.path, line: 1, specifier: '', reason: 'no layer rule covers this folder: add one to LAYERS' });
       continue;
@@ -172,6 +191,9 @@ describe('the architecture', () => {
   });
 });
 
+const PORTAL_REFUSAL =
+  'src/node/portal may import only src/node/portal, src/node/accounts, src/node/artwork, src/node/registry/invitations.ts, src/core of ours (the portal reads only its snapshot and its own database: no keys, no signing, no registry database)';
+
 describe('the architecture rules', () => {
   /** Lays `files` out under a temporary src/ and reads them back as the real test does. */
   function check(files: Record<string, string>): string[] {
@@ -195,6 +217,8 @@ describe('the architecture rules', () => {
         'src/web/app.tsx': `import { Hono } from 'hono';\nimport { html } from 'hono/html';\nimport type { PublicJwk } from '../core/index.ts';\n`,
         'src/worker/index.ts': `import type { KVNamespace } from '@cloudflare/workers-types';\nimport { type DurableObjectState } from 'cloudflare:workers';\nimport { DurableObject } from 'cloudflare:workers';\nimport { createApp } from '../web/index.ts';\ntype M = typeof import('../core/a.ts');\n`,
         'src/node/x.ts': `import fs from 'node:fs';\nimport path from 'path';\nimport Database from 'better-sqlite3';\nimport { createApp } from '../web/index.ts';\nimport { kvSource } from '../worker/kv-source.ts';\nconst m = await import('./y.ts');\n`,
+        'src/node/portal/app.tsx': `import { Hono } from 'hono';\nimport { csrf } from 'hono/csrf';\nimport Database from 'better-sqlite3';\nimport { createHash } from 'node:crypto';\nimport { SessionStore } from '../accounts/index.ts';\nimport { renderArtwork } from '../artwork/index.ts';\nimport { normaliseUserName } from '../registry/invitations.ts';\nimport type { Locale } from '../../core/index.ts';\nimport { openPortalSnapshot } from './snapshot.ts';\n`,
+        'src/node/portal/snapshot.ts': `import { openDatabase } from '../registry/db.ts';\nimport { readConfig } from '../registry/config.ts';\n`,
       }),
     ).toEqual([]);
   });
@@ -220,6 +244,13 @@ describe('the architecture rules', () => {
     ['node importing test/', 'src/node/x.ts', `\n\nimport { tempDir } from '../../test/node/support.ts';`, `src/node/x.ts:3 '../../test/node/support.ts': src/ never imports test/`],
     ['core importing test/', 'src/core/a.ts', `import type { Vectors } from '../../test/support/vectors.ts';`, `src/core/a.ts:1 '../../test/support/vectors.ts': src/ never imports test/`],
     ['src importing outside src/', 'src/node/x.ts', `import { run } from '../../bench/run.ts';`, `src/node/x.ts:1 '../../bench/run.ts': src/ imports nothing outside src/`],
+    ['the portal importing key files', 'src/node/portal/app.tsx', `import { readPrivateKey } from '../key-files.ts';`, `src/node/portal/app.tsx:1 '../key-files.ts': ${PORTAL_REFUSAL}`],
+    ["the portal importing the issuer's signing", 'src/node/portal/app.tsx', `import { signLicence } from '../issuer/signing.ts';`, `src/node/portal/app.tsx:1 '../issuer/signing.ts': ${PORTAL_REFUSAL}`],
+    ['the portal importing the issuer', 'src/node/portal/downloads.ts', `import { licenceSealUrl } from '../issuer/index.ts';`, `src/node/portal/downloads.ts:1 '../issuer/index.ts': ${PORTAL_REFUSAL}`],
+    ['the portal importing the registry database', 'src/node/portal/app.tsx', `import { openRegistry } from '../registry/db.ts';`, `src/node/portal/app.tsx:1 '../registry/db.ts': ${PORTAL_REFUSAL}`],
+    ["the portal importing the registry's licences", 'src/node/portal/app.tsx', `import { getLicence } from '../registry/licences.ts';`, `src/node/portal/app.tsx:1 '../registry/licences.ts': ${PORTAL_REFUSAL}`],
+    ["the snapshot's writer importing key files", 'src/node/portal/snapshot.ts', `import { readPrivateKey } from '../key-files.ts';`, `src/node/portal/snapshot.ts:1 '../key-files.ts': ${PORTAL_REFUSAL}`],
+    ['the portal importing the verifier app', 'src/node/portal/app.tsx', `import { createApp } from '../../web/index.ts';`, `src/node/portal/app.tsx:1 '../../web/index.ts': ${PORTAL_REFUSAL}`],
     ['a folder with no rule yet', 'src/portal/app.ts', `import { Hono } from 'hono';`, `src/portal/app.ts:1 : no layer rule covers this folder: add one to LAYERS`],
   ])('refuses %s', (_, file, source, expected) => {
     expect(check({ [file]: `${source}\n` })).toEqual([expected]);

@@ -1,11 +1,14 @@
 // The demo registry behind `npm start`: its own directory (data/demo/: database, keys, edge
 // store — never production's), created and seeded on first run with holders and licences in
-// every state, reused after. Every run publishes afresh.
+// every state, reused after. Every run publishes afresh and writes a fresh portal snapshot;
+// demo holder accounts are made the way a holder makes one (an invitation, then activation
+// through the portal's own code path) whenever the portal's database lacks them.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { addDays, cstDate } from '../core/index.ts';
-import { addHolder, initRegistry, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer/index.ts';
+import { addHolder, initRegistry, inviteHolderUser, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer/index.ts';
+import { activateAccount, openPortalSnapshot, PortalStore, writePortalSnapshot } from './portal/index.ts';
 import { publishLocal } from './publish.ts';
 import { openRegistry, type Registry } from './registry/db.ts';
 import { listLicences, type LicenceRecord } from './registry/licences.ts';
@@ -82,4 +85,56 @@ export function demoLicences(registry: Registry, now: Date): DemoLicence[] {
   const stateOf = (l: LicenceRecord): DemoState =>
     l.status === 'revoked' ? 'revoked' : l.status === 'suspended' ? 'suspended' : today > l.validUntil ? 'expired' : today < l.validFrom ? 'not_yet_valid' : 'authorized';
   return listLicences(registry.db).map((licence) => ({ state: stateOf(licence), licence }));
+}
+
+/** The demo's sign-in password (a phrase, as the portal asks for): printed by `npm start`. */
+export const DEMO_PORTAL_PASSWORD = 'laoshan tea in the spring rain';
+const DEMO_PORTAL_USER = 'admin';
+
+export interface DemoPortal {
+  snapshotFile: string;
+  dataDir: string;
+  /** Holder accounts with the demo password: one with valid licences, one with suspended and revoked ones. */
+  signIns: { uscc: string; user: string; password: string; holderName: string }[];
+}
+
+/**
+ * Writes the demo portal's snapshot (data/demo/portal-snapshot.sqlite) and makes sure its
+ * database (data/demo/portal/) has the demo holder accounts: a missing one is invited in the
+ * registry (an audit event by demo-seed), and activated with the demo password from the fresh
+ * snapshot, as a holder would activate it.
+ */
+export async function prepareDemoPortal(registry: Registry, now: Date): Promise<DemoPortal> {
+  const dir = path.dirname(registry.dbPath);
+  const snapshotFile = path.join(dir, 'portal-snapshot.sqlite');
+  const dataDir = path.join(dir, 'portal');
+  const holders = [HOLDERS[0]!, HOLDERS[1]!];
+  const store = new PortalStore(dataDir);
+  try {
+    const codes: { uscc: string; code: string }[] = [];
+    for (const h of holders) {
+      if (store.account(h.uscc, DEMO_PORTAL_USER)) continue;
+      codes.push({ uscc: h.uscc, code: (await inviteHolderUser({ registry, now, actor: ACTOR }, h.uscc, DEMO_PORTAL_USER)).code });
+    }
+    writePortalSnapshot({ dbPath: registry.dbPath, out: snapshotFile, now });
+    if (codes.length > 0) {
+      const snapshot = openPortalSnapshot(snapshotFile);
+      try {
+        for (const { uscc, code } of codes) {
+          const password = DEMO_PORTAL_PASSWORD;
+          const result = await activateAccount({ store, log: () => {} }, snapshot, { uscc, code, password, confirm: password, address: '127.0.0.1', now });
+          if (!result.ok) throw new Error(`the demo holder account of ${uscc} could not be activated (${result.reason})`);
+        }
+      } finally {
+        snapshot.close();
+      }
+    }
+  } finally {
+    store.close();
+  }
+  return {
+    snapshotFile,
+    dataDir,
+    signIns: holders.map((h) => ({ uscc: h.uscc, user: DEMO_PORTAL_USER, password: DEMO_PORTAL_PASSWORD, holderName: h.name })),
+  };
 }

@@ -2,7 +2,7 @@
 // (what `qdyp publish --to local` writes; edge-store.ts maps store keys to its files), served
 // by @hono/node-server, with the newest accepted lists kept in the verifier's own data
 // directory so a restart never goes back to an older list. Other apps (portal, console) can
-// be mounted beside it on the same port.
+// be mounted beside it on the same port, or served without it (startAppsServer).
 
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { nodeCodecs } from './codecs.ts';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import type { PublicJwk } from '../core/index.ts';
 import { createApp, keepNewer, LIST_SLOTS, type ArtifactSource, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
 import { readEdgeBytes, readEdgeText } from './edge-store.ts';
@@ -99,15 +99,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clock: options.clock,
     log: options.log,
   });
+  return listen(app, options.port, host);
+}
+
+/**
+ * Serves mounted apps without the verifier (e.g. `qdyp serve --apps portal` on the portal's
+ * own host): anything they do not answer is a plain 404.
+ */
+export async function startAppsServer(options: { port: number; host?: string; mounts: Mount[] }): Promise<RunningServer> {
+  const app = new Hono();
+  for (const mount of options.mounts) app.route(mount.path, mount.app);
+  app.notFound(() => new Response('Not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-content-type-options': 'nosniff' } }));
+  return listen(app, options.port, options.host ?? '127.0.0.1');
+}
+
+async function listen(app: Hono, port: number, host: string): Promise<RunningServer> {
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
     s.once('error', reject);
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: bound } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}`,
-    port,
+    url: `http://${urlHost}:${bound}`,
+    port: bound,
     host,
     app,
     server,

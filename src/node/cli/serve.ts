@@ -1,23 +1,25 @@
-// qdyp serve: the verifier (and, as they are built, the holder portal and authority console)
-// on one port, bound to loopback unless --host says otherwise. With --demo it runs on the demo
-// registry in data/demo/, created and seeded on first run, and prints what to open.
+// qdyp serve: the verifier and the holder portal (and, when it is built, the authority
+// console) on one port, bound to loopback unless --host says otherwise. With --demo it runs on
+// the demo registry in data/demo/, created and seeded on first run, and prints what to open.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { MESSAGES } from '../../core/index.ts';
 import { parseVerifierConfig } from '../../web/config.ts';
-import { demoLicences, openDemoRegistry } from '../demo.ts';
+import { demoLicences, openDemoRegistry, prepareDemoPortal, type DemoPortal } from '../demo.ts';
+import { createPortalApp, PORTAL_PATH, type PortalApp } from '../portal/index.ts';
 import { openRegistry, registryPaths } from '../registry/db.ts';
 import { readConfig } from '../registry/config.ts';
-import { startServer, type RunningServer } from '../server.ts';
+import { startAppsServer, startServer, type RunningServer } from '../server.ts';
 import { command, flag, text, UsageError, type Cli } from './command.ts';
 import { keyListFloor, readPinnedRoot } from './verify.ts';
 
-const BUILT_APPS = ['verifier'] as const;
-const PLANNED_APPS = ['portal', 'console'];
+const BUILT_APPS = ['verifier', 'portal'] as const;
+const PLANNED_APPS = ['console'];
 
-function chosenApps(value: string | undefined): string[] {
-  if (value === undefined) return [...BUILT_APPS];
+function chosenApps(value: string | undefined, demo: boolean): string[] {
+  // The portal needs its snapshot, and in production runs on a host of its own: asked for by name.
+  if (value === undefined) return demo ? [...BUILT_APPS] : ['verifier'];
   const apps = value.split(',').map((a) => a.trim()).filter(Boolean);
   for (const app of apps) {
     if (PLANNED_APPS.includes(app)) throw new UsageError(`the ${app} is not built yet; available: ${BUILT_APPS.join(', ')}`);
@@ -50,19 +52,64 @@ function forge(seal: string): string {
   return seal.slice(0, -1) + (seal.endsWith('A') ? 'B' : 'A');
 }
 
-function waitForSignal(server: RunningServer): Promise<number> {
+/** QDYP_PORTAL_ORIGIN: where browsers reach the portal, when a proxy in front changes it. */
+function portalOriginFromEnv(cli: Cli): string | undefined {
+  const raw = cli.io.env.QDYP_PORTAL_ORIGIN;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError('QDYP_PORTAL_ORIGIN must be an origin such as https://portal.example.cn');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== raw.replace(/\/+$/, '')) {
+    throw new UsageError('QDYP_PORTAL_ORIGIN must be an origin such as https://portal.example.cn (scheme, host and port only)');
+  }
+  return url.origin;
+}
+
+function trustedProxiesFromEnv(cli: Cli): string[] {
+  return (cli.io.env.QDYP_TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+}
+
+function startPortal(cli: Cli, snapshotFile: string, dataDir: string): PortalApp {
+  if (!fs.existsSync(snapshotFile)) {
+    throw new UsageError(`no portal snapshot at ${snapshotFile}: write one on the office machine with qdyp portal snapshot --out FILE, copy it here, and set QDYP_PORTAL_SNAPSHOT`);
+  }
+  const origin = portalOriginFromEnv(cli);
+  try {
+    return createPortalApp({
+      snapshotFile,
+      dataDir,
+      clock: () => cli.now(),
+      log: (line) => cli.err(`qdyp portal: ${line}`),
+      trustedProxies: trustedProxiesFromEnv(cli),
+      secureCookies: origin?.startsWith('https:') ?? false,
+      origin,
+    });
+  } catch (error) {
+    throw new UsageError(`the portal cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function waitForSignal(server: RunningServer, portal: PortalApp | null): Promise<number> {
   return new Promise((resolve) => {
-    const stop = () => void server.close().finally(() => resolve(0));
+    const stop = () =>
+      void server
+        .close()
+        .finally(() => portal?.close())
+        .finally(() => resolve(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
 }
 
 export const serve = command({
-  summary: 'serve the verifier (portal and console when built) on one port',
-  usage: '[--apps verifier] [--host H] [--demo] [--root FILE]',
+  summary: 'serve the verifier and the holder portal (the console when built) on one port',
+  usage: '[--apps verifier,portal] [--host H] [--demo] [--root FILE]',
   help: `Options:
-  --apps LIST   which apps to serve (built so far: ${BUILT_APPS.join(', ')})
+  --apps LIST   which apps to serve, comma-separated (built so far: ${BUILT_APPS.join(', ')};
+                default: verifier, or every built app with --demo)
   --host H      address to bind (default 127.0.0.1: this machine only)
   --demo        run on the demo registry in data/demo/ (created and seeded on first run)
   --root FILE   the pinned root public key (else QDYP_ROOT_JWK, else the registry's root.public.jwk)
@@ -73,21 +120,34 @@ The verifier keeps the newest lists it has accepted in its own directory, QDYP_V
 (default: verifier/ beside the registry database; data/demo/verifier/ with --demo), so a
 restart never goes back to an older status list copied into the edge directory.
 QDYP_MIN_KEY_LIST_VERSION refuses key lists older than that version (raise it after each
-keys rotate or keys compromise).`,
+keys rotate or keys compromise).
+
+The holder portal (--apps portal) is served under ${PORTAL_PATH}/. It needs no registry and no key:
+it reads the portal snapshot QDYP_PORTAL_SNAPSHOT (default: portal-snapshot.sqlite beside the
+registry database; written by qdyp portal snapshot on the office machine and copied here), and
+keeps its accounts, sessions and throttles in its own directory QDYP_PORTAL_DIR (default:
+portal/ beside the registry database). Behind a reverse proxy, set QDYP_PORTAL_ORIGIN to the
+origin browsers use (https: marks cookies Secure) and QDYP_TRUSTED_PROXIES to the proxies'
+addresses or networks (comma-separated), whose X-Forwarded-For is then believed.
+With --demo: data/demo/portal-snapshot.sqlite (written afresh) and data/demo/portal/, with
+demo holder accounts whose sign-ins are printed.`,
   options: { apps: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' }, root: { type: 'string' } },
   async run(parsed, cli) {
-    const apps = chosenApps(text(parsed, 'apps'));
+    const apps = chosenApps(text(parsed, 'apps'), flag(parsed, 'demo'));
     const host = text(parsed, 'host') ?? '127.0.0.1';
     const now = cli.now();
     let edgeDir: string;
     let dataDir: string;
     let verifyOrigin = originFromEnv(cli);
-    let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences> } | null = null;
+    let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences>; portal: DemoPortal | null } | null = null;
+    let portalFiles: { snapshotFile: string; dataDir: string } | null = null;
 
     if (flag(parsed, 'demo')) {
       const { registry, created } = await openDemoRegistry(cli.io.cwd, now);
       try {
-        demo = { created, dbPath: registry.dbPath, licences: demoLicences(registry, now) };
+        const portal = apps.includes('portal') ? await prepareDemoPortal(registry, now) : null;
+        demo = { created, dbPath: registry.dbPath, licences: demoLicences(registry, now), portal };
+        portalFiles = portal;
         cli.globals.db = registry.dbPath;
         // The demo's pages name the site it really runs on, whatever PORT is.
         const listening = port(cli);
@@ -100,9 +160,15 @@ keys rotate or keys compromise).`,
     } else {
       const paths = registryPaths(cli.dbPath());
       edgeDir = cli.io.env.QDYP_EDGE_DIR ? cli.resolve(cli.io.env.QDYP_EDGE_DIR) : paths.edgeDir;
-      if (!fs.existsSync(edgeDir)) throw new UsageError(`no published artifacts at ${edgeDir}: set QDYP_EDGE_DIR or run qdyp publish`);
+      if (apps.includes('verifier') && !fs.existsSync(edgeDir)) throw new UsageError(`no published artifacts at ${edgeDir}: set QDYP_EDGE_DIR or run qdyp publish`);
       dataDir = cli.io.env.QDYP_VERIFIER_DIR ? cli.resolve(cli.io.env.QDYP_VERIFIER_DIR) : path.join(paths.dir, 'verifier');
-      if (verifyOrigin === null && fs.existsSync(paths.dbPath)) {
+      if (apps.includes('portal')) {
+        portalFiles = {
+          snapshotFile: cli.io.env.QDYP_PORTAL_SNAPSHOT ? cli.resolve(cli.io.env.QDYP_PORTAL_SNAPSHOT) : path.join(paths.dir, 'portal-snapshot.sqlite'),
+          dataDir: cli.io.env.QDYP_PORTAL_DIR ? cli.resolve(cli.io.env.QDYP_PORTAL_DIR) : path.join(paths.dir, 'portal'),
+        };
+      }
+      if (apps.includes('verifier') && verifyOrigin === null && fs.existsSync(paths.dbPath)) {
         const registry = openRegistry(paths.dbPath, { readonly: true });
         try {
           verifyOrigin = readConfig(registry.db).origin;
@@ -112,33 +178,53 @@ keys rotate or keys compromise).`,
       }
     }
 
-    const server = await startServer({
-      port: port(cli),
-      host,
-      edgeDir,
-      dataDir,
-      rootJwk: readPinnedRoot(cli, text(parsed, 'root')),
-      verifyOrigin,
-      minKeyListVersion: keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION),
-      log: (line) => cli.err(line),
-    });
+    const portal = portalFiles ? startPortal(cli, portalFiles.snapshotFile, portalFiles.dataDir) : null;
+    const mounts = portal ? [{ path: '/', app: portal.app }] : [];
+    let server: RunningServer;
+    try {
+      server = apps.includes('verifier')
+        ? await startServer({
+            port: port(cli),
+            host,
+            edgeDir,
+            dataDir,
+            rootJwk: readPinnedRoot(cli, text(parsed, 'root')),
+            verifyOrigin,
+            mounts,
+            minKeyListVersion: keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION),
+            log: (line) => cli.err(line),
+          })
+        : await startAppsServer({ port: port(cli), host, mounts });
+    } catch (error) {
+      portal?.close();
+      throw error;
+    }
     const base = browsable(server);
-    cli.out(`qdyp: serving ${apps.join(', ')} at ${base}/ (bound to ${server.host}:${server.port})`);
-    cli.out(`  health:   ${base}/healthz`);
-    cli.out(`  API:      ${base}/api/v1/verify?seal=SEAL`);
+    const where = apps.map((app) => `${app} at ${base}${app === 'portal' ? `${PORTAL_PATH}/` : '/'}`).join(', ');
+    cli.out(`qdyp: serving ${where} (bound to ${server.host}:${server.port})`);
+    if (apps.includes('verifier')) {
+      cli.out(`  health:   ${base}/healthz`);
+      cli.out(`  API:      ${base}/api/v1/verify?seal=SEAL`);
+    }
     if (demo) {
       cli.out(`  demo registry: ${path.relative(cli.io.cwd, demo.dbPath)} (${demo.created ? 'created and seeded now' : 'reused'}; published afresh)`);
-      cli.out('  scan pages, one per state (append ?lang=en for English):');
-      for (const { state, licence } of demo.licences) {
+      if (!apps.includes('verifier')) cli.out('  scan pages are served by the verifier (add it to --apps).');
+      else cli.out('  scan pages, one per state (append ?lang=en for English):');
+      for (const { state, licence } of apps.includes('verifier') ? demo.licences : []) {
         const title = MESSAGES['zh-CN'].outcomes[state].title;
         cli.out(`    ${state.padEnd(14)} ${title.padEnd(5, '　')} ${licence.number}  ${base}/V/${licence.seal}`);
       }
       const genuine = demo.licences[0]?.licence.seal;
-      if (genuine) cli.out(`    ${'forged'.padEnd(14)} 无法验证  (one character changed)  ${base}/V/${forge(genuine)}`);
-      cli.out('  holder portal and authority console: not built yet, so no sign-ins to print.');
+      if (genuine && apps.includes('verifier')) cli.out(`    ${'forged'.padEnd(14)} 无法验证  (one character changed)  ${base}/V/${forge(genuine)}`);
+      if (demo.portal) {
+        cli.out(`  holder portal (品牌主体门户): ${base}${PORTAL_PATH}/  (append ?lang=en for English)`);
+        cli.out('  demo holder sign-ins (统一社会信用代码 USCC / user / password):');
+        for (const s of demo.portal.signIns) cli.out(`    ${s.uscc}  ${s.user}  ${s.password}   ${s.holderName}`);
+      }
+      cli.out('  authority console: not built yet.');
       cli.out('  office CLI on this registry: npx qdyp --db data/demo/qdyp.sqlite --help');
     }
     cli.out('Press Ctrl+C to stop.');
-    return waitForSignal(server);
+    return waitForSignal(server, portal);
   },
 });

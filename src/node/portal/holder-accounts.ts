@@ -1,0 +1,99 @@
+// Activation and sign-in for holder staff, apart from HTTP: what is checked, in which order,
+// and what is written. The throttle is asked BEFORE any secret is compared and told of every
+// failure (an unknown account included, which costs the same hash as a known one); a wide
+// attack on one account is logged for the office by USCC and user name, never with what was
+// typed. Everything needed from the snapshot is taken before the first await: the snapshot
+// may be replaced (and closed) while a password is being hashed.
+
+import { checkNewPassword, hashPassword, needsRehash, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
+import type { PortalSnapshot } from './snapshot.ts';
+import { accountKey, type PortalStore } from './store.ts';
+
+export interface AccountDeps {
+  store: PortalStore;
+  log: (line: string) => void;
+}
+
+/** Throttle keys: one purpose each, so guessing codes never slows a holder's sign-in. */
+const signInKey = (uscc: string, user: string) => `signin:${accountKey(uscc, user)}`;
+const activationKey = (uscc: string) => `activate:holder:${uscc}`;
+
+export type SignInResult =
+  | { ok: true; token: string; session: Session }
+  | { ok: false; reason: 'throttled'; retryAfterS: number }
+  | { ok: false; reason: 'wrong' };
+
+/**
+ * Signs (uscc, user) in with `password` from `address`: a new session (and token) on success.
+ * `uscc` and `user` come already normalised (shape checked, user name through
+ * normaliseUserName); the password as typed.
+ */
+export async function signIn(
+  deps: AccountDeps,
+  snapshot: PortalSnapshot,
+  a: { uscc: string; user: string; password: string; address: string; now: Date },
+): Promise<SignInResult> {
+  const { store } = deps;
+  const key = signInKey(a.uscc, a.user);
+  const verdict = store.throttle.check(key, a.address, a.now);
+  if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
+  const holderKnown = snapshot.holder(a.uscc) !== undefined;
+  const account = store.account(a.uscc, a.user);
+  const matches = await verifyPassword(a.password, account?.passwordHash ?? null);
+  if (!matches || !account || !holderKnown) {
+    const outcome = store.throttle.fail(key, a.address, a.now);
+    if (outcome.wideAttackBegan) {
+      deps.log(
+        `holder account ${a.uscc} user ${JSON.stringify(a.user)}: failed sign-ins from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; ` +
+          'sign-in is slowed for it (never locked); addresses that signed in before are not affected',
+      );
+    }
+    return { ok: false, reason: 'wrong' };
+  }
+  store.throttle.succeed(key, a.address, a.now);
+  if (needsRehash(account.passwordHash)) store.rehash(a.uscc, a.user, account.passwordHash, await hashPassword(a.password));
+  const { token, session } = store.sessions.create(accountKey(a.uscc, a.user), a.now);
+  return { ok: true, token, session };
+}
+
+export type ActivationResult =
+  | { ok: true; user: string }
+  | { ok: false; reason: 'throttled'; retryAfterS: number }
+  | { ok: false; reason: 'code' }
+  | { ok: false; reason: 'differ' }
+  | { ok: false; reason: 'password'; problem: PasswordProblem };
+
+/**
+ * Activates the account an invitation code names: the code must be in the snapshot for this
+ * holder, unexpired and not used here before; then the password (typed twice) must pass the
+ * new-password rules. A code is used up only when the password is set.
+ */
+export async function activateAccount(
+  deps: AccountDeps,
+  snapshot: PortalSnapshot,
+  a: { uscc: string; code: string; password: string; confirm: string; address: string; now: Date },
+): Promise<ActivationResult> {
+  const { store } = deps;
+  const key = activationKey(a.uscc);
+  const verdict = store.throttle.check(key, a.address, a.now);
+  if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
+  const invitation = snapshot.invitationByCode(a.uscc, a.code);
+  const holder = snapshot.holder(a.uscc);
+  const usable = invitation !== undefined && holder !== undefined && Date.parse(invitation.expiresAt) > a.now.getTime() && !store.isCodeUsed(invitation.codeHash);
+  if (!usable) {
+    const outcome = store.throttle.fail(key, a.address, a.now);
+    if (outcome.wideAttackBegan) {
+      deps.log(`holder ${a.uscc}: wrong activation codes from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; activation is slowed for it`);
+    }
+    return { ok: false, reason: 'code' };
+  }
+  if (a.password !== a.confirm) return { ok: false, reason: 'differ' };
+  const problem = checkNewPassword(a.password, [invitation.user, a.uscc, holder.name]);
+  if (problem) return { ok: false, reason: 'password', problem };
+  const passwordHash = await hashPassword(a.password);
+  // Marked used under the hash the snapshot holds, whatever spelling of the code was typed.
+  if (!store.activate({ uscc: a.uscc, user: invitation.user, codeHash: invitation.codeHash, passwordHash, now: a.now })) return { ok: false, reason: 'code' };
+  store.throttle.succeed(key, a.address, a.now);
+  deps.log(`holder ${a.uscc} user ${JSON.stringify(invitation.user)}: account activated`);
+  return { ok: true, user: invitation.user };
+}

@@ -1,0 +1,145 @@
+// A registry made through the CLI (two holders, licences in several states, invitations),
+// published, its portal snapshot written, and then its keys/ directory DELETED: the portal
+// under test runs with no key anywhere. A small cookie-keeping client drives the app through
+// app.request, from a socket address of its choice.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { createPortalApp, type PortalApp, type PortalOptions } from '../../../src/node/portal/index.ts';
+import { cliRegistry, NOW, tempDir, USCC, type Run } from '../support.ts';
+
+export { NOW, USCC };
+export const PASSWORD = 'harbour lights over the bay';
+export const PASSWORD_B = 'green tea terraces at dawn';
+
+export interface Fixture {
+  dir: string;
+  db: string;
+  run: (argv: string[], env?: Record<string, string | undefined>) => Promise<Run>;
+  snapshotFile: string;
+  numbers: { a1: string; aSuspended: string; aRevoked: string; aEnding: string; b1: string };
+  codes: { a: string; b: string; aStaff: string };
+}
+
+async function ok(run: Fixture['run'], argv: string[]): Promise<string> {
+  const r = await run(argv);
+  expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** A registry with holders A and B, published and snapshotted, its keys/ then removed. */
+export async function portalFixture(): Promise<Fixture> {
+  const reg = await cliRegistry();
+  const run = reg.run;
+  await ok(run, ['holder', 'add', '--uscc', USCC.a, '--name', '青岛海滨食品有限公司', '--address', '青岛市黄岛区长江中路 1 号', '--region', '370211']);
+  await ok(run, ['holder', 'add', '--uscc', USCC.b, '--name', 'Hangzhou Tea Co.']);
+  const issue = async (holder: string, product: string, until: string) =>
+    (await ok(run, ['licence', 'issue', '--holder', holder, '--tier', 'product', '--sector', 'marine', '--chain', '海洋食品', '--product', product, '--trademark', '海滨', '--until', until])).split('\n')[0]!;
+  const numbers = {
+    a1: await issue(USCC.a, '即食海参', '2028-12-31'),
+    aSuspended: await issue(USCC.a, '虾皮', '2028-12-31'),
+    aRevoked: await issue(USCC.a, '鱿鱼丝', '2028-12-31'),
+    aEnding: await issue(USCC.a, '海带', '2027-01-31'), // 65 days after NOW: renewal due
+    b1: await issue(USCC.b, '龙井绿茶', '2028-12-31'),
+  };
+  await ok(run, ['licence', 'suspend', numbers.aSuspended, '--reason', '抽检不合格，整改期间暂停']);
+  await ok(run, ['licence', 'revoke', numbers.aRevoked, '--reason', '超出授权范围使用标识']);
+  const invite = async (uscc: string, user?: string) => JSON.parse(await ok(run, ['holder', 'invite', uscc, ...(user ? ['--user', user] : []), '--json'])).code as string;
+  const codes = { a: await invite(USCC.a), aStaff: await invite(USCC.a, 'Zhang'), b: await invite(USCC.b) };
+  await ok(run, ['publish']);
+  const snapshotFile = path.join(tempDir('qdyp-portal-host-'), 'portal.sqlite');
+  await ok(run, ['portal', 'snapshot', '--out', snapshotFile]);
+  fs.rmSync(path.join(reg.dir, 'keys'), { recursive: true });
+  return { dir: reg.dir, db: reg.db, run, snapshotFile, numbers, codes };
+}
+
+/** A clock that starts at NOW and moves only when told. */
+export function testClock(start = NOW): { now: () => Date; advance: (seconds: number) => void } {
+  let at = Date.parse(start);
+  return { now: () => new Date(at), advance: (s) => void (at += s * 1000) };
+}
+
+const apps: PortalApp[] = [];
+afterAll(() => {
+  for (const p of apps.splice(0)) p.close();
+});
+
+export interface TestPortal extends PortalApp {
+  dataDir: string;
+  logs: string[];
+}
+
+export function startPortal(fixture: Fixture, options: Partial<PortalOptions> = {}): TestPortal {
+  const dataDir = options.dataDir ?? path.join(tempDir('qdyp-portal-data-'), 'portal');
+  const logs: string[] = [];
+  const portal = createPortalApp({ snapshotFile: fixture.snapshotFile, dataDir, log: (line) => logs.push(line), ...options });
+  apps.push(portal);
+  return { ...portal, dataDir, logs };
+}
+
+export const ORIGIN = 'http://localhost';
+
+export interface PostOptions {
+  origin?: string | null;
+  contentType?: string;
+  body?: string;
+}
+
+/** A browser of one person: keeps its cookies, sends the Origin a browser sends, from one address. */
+export class Client {
+  readonly cookies = new Map<string, string>();
+  constructor(
+    readonly portal: PortalApp,
+    readonly address = '203.0.113.7',
+  ) {}
+
+  #cookieHeader(): Record<string, string> {
+    return this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+  }
+
+  #keep(res: Response): Response {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  async request(pathname: string, init: RequestInit = {}): Promise<Response> {
+    const headers = { ...this.#cookieHeader(), ...(init.headers as Record<string, string> | undefined) };
+    const res = await this.portal.app.request(`${ORIGIN}${pathname}`, { ...init, headers }, { incoming: { socket: { remoteAddress: this.address } } });
+    return this.#keep(res);
+  }
+
+  get(pathname: string): Promise<Response> {
+    return this.request(pathname);
+  }
+
+  async post(pathname: string, fields: Record<string, string>, options: PostOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/x-www-form-urlencoded' };
+    if (options.origin !== null) headers.origin = options.origin ?? ORIGIN;
+    return this.request(pathname, { method: 'POST', headers, body: options.body ?? new URLSearchParams(fields).toString() });
+  }
+
+  /** The CSRF token of the (first) form on the page at `pathname`. */
+  async csrf(pathname: string): Promise<string> {
+    const html = await (await this.get(pathname)).text();
+    const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (!token) throw new Error(`no form token on ${pathname}`);
+    return token;
+  }
+
+  async activate(uscc: string, code: string, password: string): Promise<Response> {
+    const csrf = await this.csrf('/portal/activate');
+    return this.post('/portal/activate', { csrf, uscc, code, password, confirm: password });
+  }
+
+  async signIn(uscc: string, user: string, password: string): Promise<Response> {
+    const csrf = await this.csrf('/portal/sign-in');
+    return this.post('/portal/sign-in', { csrf, uscc, user, password });
+  }
+}
