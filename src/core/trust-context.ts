@@ -64,6 +64,8 @@ export interface TrustContext {
 }
 
 export const MAX_STATUS_LIST_BYTES = 1024 * 1024;
+/** Clock skew tolerated before a list dated in the future is refused (as verify.ts does per verdict). */
+const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** Up to a byte a licence: a million licences with scattered revisions stay well inside. */
 export const MAX_REVISION_LIST_BYTES = 4 * 1024 * 1024;
 
@@ -81,6 +83,8 @@ export interface TrustOptions {
   inflate?: Inflate;
   /** How the lists' base64url decodes, once checked canonical (default: see Base64Decode). */
   base64?: Base64Decode;
+  /** The verifier's clock: lists dated more than 5 minutes ahead of it are refused. */
+  time?: Date;
   /** Licence entries: a lookup, or a function making one from the context (its key list). */
   entries?: EntryLookup | ((ctx: TrustContext) => EntryLookup);
 }
@@ -137,6 +141,11 @@ export async function buildTrustContext(artifacts: TrustArtifacts, options: Trus
     );
     if (min !== undefined && decoded.iat < min) {
       throw new QdypError('ERR_STATUS_ROLLBACK', `${artifact} of ${decoded.asOf} is older than one already accepted`);
+    }
+    // A list dated ahead of the verifier's clock would become a floor no correct list could
+    // pass: refused here (a wrong office clock, or a forger), not only per verdict.
+    if (options.time && decoded.iat * 1000 > options.time.getTime() + MAX_FUTURE_SKEW_MS) {
+      throw new QdypError('ERR_ARTIFACT_FUTURE', `${artifact} of ${decoded.asOf} is dated ahead of this verifier's clock`);
     }
     return decoded;
   };

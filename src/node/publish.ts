@@ -42,7 +42,7 @@ import { readConfig } from './registry/config.ts';
 import type { Registry } from './registry/db.ts';
 import { activeKey } from './registry/keys.ts';
 import { licenceEntry, licencesBySerial, licencesToReseal, listLicences, publishedState } from './registry/licences.ts';
-import { ensureTarget, markPublished, pendingEntries, targetState, type PublishTarget } from './registry/publishing.ts';
+import { ensureTarget, markPublished, nextListIat, pendingEntries, releaseLease, takeLease, targetState, type PublishTarget } from './registry/publishing.ts';
 
 /** Re-sign the key list when it has fewer days than this left (it lasts a year). */
 export const KEY_LIST_RENEW_DAYS = 30;
@@ -99,6 +99,7 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
   const snapshot = db.transaction(() => {
     ensureTarget(db, target);
     const state = targetState(db, target)!;
+    const listIat = nextListIat(db, target, now);
     const pending = options.full ? null : pendingEntries(db, target);
     return {
       config: readConfig(db),
@@ -108,6 +109,7 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
       licences: pending === null ? listLicences(db) : licencesBySerial(db, pending.map((p) => p.serial)),
       all: options.bundles ? listLicences(db) : null,
       reseal: licencesToReseal(db).length,
+      listIat,
     };
   }).immediate();
   const { config, key } = snapshot;
@@ -123,7 +125,9 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
   else if (renewSoon(expiry, now)) warnings.push(`the key list expires at ${expiry.toISOString()}: publish with the root key at hand, or run qdyp keys rotate`);
   if (snapshot.reseal > 0) warnings.push(`${snapshot.reseal} licence(s) still carry a seal from a compromised key: run qdyp licence reseal on each (qdyp keys list shows them)`);
 
-  const iat = Math.floor(now.getTime() / 1000);
+  // Entries and lists carry the target's next list time (never earlier than one already used).
+  const iat = snapshot.listIat;
+  const signedAt = new Date(iat * 1000);
   const encoder = new TextEncoder();
   const entries: [string, string][] = [];
   const written = new Map<number, number>();
@@ -140,15 +144,15 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
     statuses[serial] = STATUS_VALUE[status];
     revisions[serial] = revision % 256;
   }
-  const statusList = await signStatusList(statuses, { uri: statusListUri(config.origin), time: now }, signer);
-  const revisionList = await signRevisionList(revisions, { uri: revisionListUri(config.origin), time: now }, signer);
+  const statusList = await signStatusList(statuses, { uri: statusListUri(config.origin), time: signedAt }, signer);
+  const revisionList = await signRevisionList(revisions, { uri: revisionListUri(config.origin), time: signedAt }, signer);
   const revokedInspectors = await signJws({ iat, jtis: [] }, TYP.revokedInspectors, signer);
 
   const bundles: [string, Uint8Array][] = [];
   if (snapshot.all) {
     const rows: BundleRow[] = snapshot.all.map((l) => ({ serial: l.serial, rev: l.revision, entry: licenceEntry(l) }));
     for (const region of BUNDLE_REGIONS) {
-      bundles.push([bundleKey(region), await buildBundle({ keyList: config.keyList, statusList, revisionList, rows, region, time: now }, signer)]);
+      bundles.push([bundleKey(region), await buildBundle({ keyList: config.keyList, statusList, revisionList, rows, region, time: signedAt }, signer)]);
     }
   }
   return {
@@ -247,6 +251,25 @@ function runInherit(command: string, args: string[], cwd: string): number | null
  */
 export async function publishToCloudflare(registry: Registry, now: Date, options: CloudflareOptions = {}): Promise<Publication> {
   return registry.exclusive(async () => {
+    // Minutes of wrangler calls run outside any transaction: a lease keeps a second process
+    // (cron beside an officer) from writing older lists over newer ones meanwhile.
+    const db = registry.db;
+    if (!db.transaction(() => takeLease(db, 'cloudflare', new Date(), new Date(Date.now() + CLOUDFLARE_LEASE_MS))).immediate()) {
+      throw new RefusedError('publish_failed', 'another qdyp publish --to cloudflare is running; the changes stay pending and it, or the next run, publishes them');
+    }
+    try {
+      return await publishToCloudflareLeased(registry, now, options);
+    } finally {
+      db.transaction(() => releaseLease(db, 'cloudflare'))();
+    }
+  });
+}
+
+/** A lease outlives a crashed publisher by at most this long. */
+const CLOUDFLARE_LEASE_MS = 30 * 60 * 1000;
+
+async function publishToCloudflareLeased(registry: Registry, now: Date, options: CloudflareOptions): Promise<Publication> {
+  {
     const publication = await buildPublication(registry, now, 'cloudflare', { ...options, bundles: options.bundles ?? true });
     const run = options.run ?? runInherit;
     const cwd = options.cwd ?? process.cwd();
@@ -281,5 +304,5 @@ export async function publishToCloudflare(registry: Registry, now: Date, options
     }
     registry.db.transaction(() => markPublished(registry.db, 'cloudflare', publication.changed, publication.written, now.toISOString()))();
     return publication;
-  });
+  }
 }

@@ -172,10 +172,12 @@ export class TrustCache {
     const root = await this.#root;
     if (!root) return unavailable('ERR_KEY_INVALID', 'no valid pinned root key is configured');
     const accepted = this.#accepted;
-    const candidates = (slot: ListSlot) => unique([store[slot], kept[slot], accepted[slot]?.text]);
+    // The accepted list first: of two lists with the same time, the one already accepted stays.
+    const candidates = (slot: ListSlot) => unique([accepted[slot]?.text, store[slot], kept[slot]]);
     const artifacts: Required<TrustArtifacts> = { keyList: candidates('keyList'), statusList: candidates('statusList'), revisionList: candidates('revisionList') };
     const floors = {
       ...this.#options.codecs,
+      time: this.#options.clock(),
       root,
       minKeyListVersion: Math.max(accepted.keyList?.rank[0] ?? 0, this.#options.minKeyListVersion ?? 0) || undefined,
       minStatusIat: accepted.statusList?.rank[1],

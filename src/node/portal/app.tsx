@@ -32,7 +32,7 @@ import { normaliseActivationCode } from '../registry/invitations.ts';
 import { CurrentSnapshot } from './current-snapshot.ts';
 import { DOWNLOADS, renderDownload } from './downloads.ts';
 import { readForm, typedUscc, typedUser } from './form.ts';
-import { activateAccount, signIn } from './holder-accounts.ts';
+import { accountIsCurrent, activateAccount, signIn } from './holder-accounts.ts';
 import { PORTAL_MESSAGES, type NoticeKind } from './messages.ts';
 import type { PortalHolder, PortalLicence, PortalSnapshot } from './snapshot.ts';
 import { parseAccountKey, PortalStore } from './store.ts';
@@ -89,6 +89,12 @@ const ALLOW: Record<string, string> = {
 };
 
 const PAGE_CSP = `default-src 'none'; style-src ${STYLE_HASH_SOURCE}; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+
+/** Sign-in with the old password after a re-invite: the reset, and what to do now. */
+const RESET_NOTICE: Record<Locale, string> = {
+  'zh-CN': '工程办公室已为这个账户重新发出邀请，旧密码已失效。请用新邀请函上的激活码重新激活账户并设置新密码。',
+  en: 'The programme office has sent a new invitation for this account, so the old password no longer works. Activate the account with the code on the new invitation letter and choose a new password.',
+};
 
 const NOTICE_FOR_STATUS: Record<number, NoticeKind> = {
   400: 'badRequest',
@@ -150,7 +156,11 @@ export function createPortalApp(options: PortalOptions): PortalApp {
     return c.html(await node.toString(), status, headers);
   }
 
-  /** The session of the cookie, if it is live and its account and holder still exist. */
+  /**
+   * The session of the cookie, if it is live and its account and holder still exist, and the
+   * account has not been reset by a re-invite since (accountIsCurrent): a reset ends every
+   * session of the account at the first request that notices it.
+   */
   function signedIn(c: Context, snap: PortalSnapshot, now: Date): SignedIn | null {
     const token = getCookie(c, SESSION_COOKIE);
     if (token === undefined) return null;
@@ -158,8 +168,13 @@ export function createPortalApp(options: PortalOptions): PortalApp {
     if (!session) return null;
     const who = parseAccountKey(session.account);
     const holder = who ? snap.holder(who.uscc) : undefined;
-    if (!who || !holder || !store.account(who.uscc, who.user)) {
+    const account = who ? store.account(who.uscc, who.user) : undefined;
+    if (!who || !holder || !account) {
       store.sessions.end(token);
+      return null;
+    }
+    if (!accountIsCurrent(account, snap.invitation(who.uscc, who.user))) {
+      store.sessions.endAll(session.account);
       return null;
     }
     return { session, token, uscc: who.uscc, user: who.user, holder };
@@ -267,6 +282,9 @@ export function createPortalApp(options: PortalOptions): PortalApp {
         const detail = PORTAL_MESSAGES[locale].throttledFor(Math.ceil(result.retryAfterS / 60));
         return again(429, { problem: 'throttled', detail }, { 'retry-after': String(result.retryAfterS) });
       }
+      // Only who typed the old password right hears of the reset. (The words belong in
+      // messages.ts as a FormProblem of their own; until then they are the notice's detail.)
+      if (result.reason === 'reset') return again(401, { problem: 'password', detail: RESET_NOTICE[locale] });
       return again(401, { problem: 'signInWrong' });
     }
     const previous = getCookie(c, SESSION_COOKIE);

@@ -4,10 +4,15 @@
 // attack on one account is logged for the office by USCC and user name, never with what was
 // typed. Everything needed from the snapshot is taken before the first await: the snapshot
 // may be replaced (and closed) while a password is being hashed.
+//
+// Check, verify and record are one step per address: attempts from one address (key) run one
+// at a time, so parallel requests cannot all pass `check` before the first `fail` is written.
+// A password reset is a re-invite: an account stays current only while the snapshot holds no
+// other invitation for its (uscc, user) than the one it was activated with (accountIsCurrent).
 
-import { checkNewPassword, hashPassword, needsRehash, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
-import type { PortalSnapshot } from './snapshot.ts';
-import { accountKey, type PortalStore } from './store.ts';
+import { addressKey, checkNewPassword, hashPassword, needsRehash, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
+import type { PortalInvitation, PortalSnapshot } from './snapshot.ts';
+import { accountKey, type PortalAccount, type PortalStore } from './store.ts';
 
 export interface AccountDeps {
   store: PortalStore;
@@ -18,15 +23,64 @@ export interface AccountDeps {
 const signInKey = (uscc: string, user: string) => `signin:${accountKey(uscc, user)}`;
 const activationKey = (uscc: string) => `activate:holder:${uscc}`;
 
+/**
+ * Whether `account` is still the one the office meant: false once the snapshot holds an
+ * invitation for its (uscc, user) other than the one that set its password, i.e. a re-invite
+ * (the password reset) that has not been activated yet. The registry keeps one invitation per
+ * (uscc, user) and a re-invite replaces it, so any other code hash is a newer invitation. The
+ * snapshot carries expired invitations too, so an own invitation that merely expired (or no
+ * invitation at all) leaves the account current. `invitation` is snapshot.invitation(uscc, user).
+ */
+export function accountIsCurrent(account: PortalAccount, invitation: PortalInvitation | undefined): boolean {
+  return invitation === undefined || invitation.codeHash === account.activatedCodeHash;
+}
+
+/**
+ * The attempts waiting per address key (the key the throttle counts addresses by, an IPv6 /64
+ * as one), per store. Each attempt runs after the one before it from that address has recorded
+ * its outcome: the throttle's check, the secret's (asynchronous) verification and the failure
+ * or success it writes are one step, so 40 parallel guesses meet the same counters as 40 in a
+ * row. One chain per address covers both counters an address's guesses can race on: the pair
+ * (account, address) and the address itself, for sign-in and activation alike (they share the
+ * address counter). The chain lives in this process's memory, which is enough because the
+ * portal is one process over its own database; a portal run as several processes over one
+ * database would need the lock in the database instead. The account counter (any address) is
+ * deliberately not serialised: queueing every attempt on one account would let a wide attack
+ * hold up the holder's own sign-in, and that counter only slows, never locks.
+ */
+const queues = new WeakMap<PortalStore, Map<string, Promise<void>>>();
+
+async function oneAtATime<T>(store: PortalStore, address: string, attempt: () => Promise<T>): Promise<T> {
+  let chains = queues.get(store);
+  if (!chains) queues.set(store, (chains = new Map()));
+  const key = addressKey(address);
+  const before = chains.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  const tail = before.then(() => done);
+  chains.set(key, tail);
+  await before;
+  try {
+    return await attempt();
+  } finally {
+    release();
+    if (chains.get(key) === tail) chains.delete(key);
+  }
+}
+
 export type SignInResult =
   | { ok: true; token: string; session: Session }
   | { ok: false; reason: 'throttled'; retryAfterS: number }
-  | { ok: false; reason: 'wrong' };
+  | { ok: false; reason: 'wrong' }
+  /** The password was right, but the office has re-invited the user since: activate with the new code. */
+  | { ok: false; reason: 'reset' };
 
 /**
  * Signs (uscc, user) in with `password` from `address`: a new session (and token) on success.
  * `uscc` and `user` come already normalised (shape checked, user name through
- * normaliseUserName); the password as typed.
+ * normaliseUserName); the password as typed. The old password of a reset account (see
+ * accountIsCurrent) signs nobody in: it is counted as a failure like a wrong one, and only
+ * who typed it right is told to activate with the new code.
  */
 export async function signIn(
   deps: AccountDeps,
@@ -35,22 +89,28 @@ export async function signIn(
 ): Promise<SignInResult> {
   const { store } = deps;
   const key = signInKey(a.uscc, a.user);
-  const verdict = store.throttle.check(key, a.address, a.now);
-  if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
   const holderKnown = snapshot.holder(a.uscc) !== undefined;
-  const account = store.account(a.uscc, a.user);
-  const matches = await verifyPassword(a.password, account?.passwordHash ?? null);
-  if (!matches || !account || !holderKnown) {
-    const outcome = store.throttle.fail(key, a.address, a.now);
-    if (outcome.wideAttackBegan) {
-      deps.log(
-        `holder account ${a.uscc} user ${JSON.stringify(a.user)}: failed sign-ins from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; ` +
-          'sign-in is slowed for it (never locked); addresses that signed in before are not affected',
-      );
+  const invitation = snapshot.invitation(a.uscc, a.user);
+  const attempt = await oneAtATime(store, a.address, async (): Promise<Exclude<SignInResult, { ok: true }> | { ok: true; account: PortalAccount }> => {
+    const verdict = store.throttle.check(key, a.address, a.now);
+    if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
+    const account = store.account(a.uscc, a.user);
+    const matches = await verifyPassword(a.password, account?.passwordHash ?? null);
+    if (!matches || !account || !holderKnown || !accountIsCurrent(account, invitation)) {
+      const outcome = store.throttle.fail(key, a.address, a.now);
+      if (outcome.wideAttackBegan) {
+        deps.log(
+          `holder account ${a.uscc} user ${JSON.stringify(a.user)}: failed sign-ins from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; ` +
+            'sign-in is slowed for it (never locked); addresses that signed in before are not affected',
+        );
+      }
+      return matches && account && holderKnown ? { ok: false, reason: 'reset' } : { ok: false, reason: 'wrong' };
     }
-    return { ok: false, reason: 'wrong' };
-  }
-  store.throttle.succeed(key, a.address, a.now);
+    store.throttle.succeed(key, a.address, a.now);
+    return { ok: true, account };
+  });
+  if (!attempt.ok) return attempt;
+  const { account } = attempt;
   if (needsRehash(account.passwordHash)) store.rehash(a.uscc, a.user, account.passwordHash, await hashPassword(a.password));
   const { token, session } = store.sessions.create(accountKey(a.uscc, a.user), a.now);
   return { ok: true, token, session };
@@ -75,25 +135,28 @@ export async function activateAccount(
 ): Promise<ActivationResult> {
   const { store } = deps;
   const key = activationKey(a.uscc);
-  const verdict = store.throttle.check(key, a.address, a.now);
-  if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
   const invitation = snapshot.invitationByCode(a.uscc, a.code);
   const holder = snapshot.holder(a.uscc);
-  const usable = invitation !== undefined && holder !== undefined && Date.parse(invitation.expiresAt) > a.now.getTime() && !store.isCodeUsed(invitation.codeHash);
-  if (!usable) {
-    const outcome = store.throttle.fail(key, a.address, a.now);
-    if (outcome.wideAttackBegan) {
-      deps.log(`holder ${a.uscc}: wrong activation codes from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; activation is slowed for it`);
+  return oneAtATime(store, a.address, async (): Promise<ActivationResult> => {
+    const verdict = store.throttle.check(key, a.address, a.now);
+    if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
+    // The snapshot holds expired invitations too (for accountIsCurrent): refused here.
+    const usable = invitation !== undefined && holder !== undefined && Date.parse(invitation.expiresAt) > a.now.getTime() && !store.isCodeUsed(invitation.codeHash);
+    if (!usable) {
+      const outcome = store.throttle.fail(key, a.address, a.now);
+      if (outcome.wideAttackBegan) {
+        deps.log(`holder ${a.uscc}: wrong activation codes from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; activation is slowed for it`);
+      }
+      return { ok: false, reason: 'code' };
     }
-    return { ok: false, reason: 'code' };
-  }
-  if (a.password !== a.confirm) return { ok: false, reason: 'differ' };
-  const problem = checkNewPassword(a.password, [invitation.user, a.uscc, holder.name]);
-  if (problem) return { ok: false, reason: 'password', problem };
-  const passwordHash = await hashPassword(a.password);
-  // Marked used under the hash the snapshot holds, whatever spelling of the code was typed.
-  if (!store.activate({ uscc: a.uscc, user: invitation.user, codeHash: invitation.codeHash, passwordHash, now: a.now })) return { ok: false, reason: 'code' };
-  store.throttle.succeed(key, a.address, a.now);
-  deps.log(`holder ${a.uscc} user ${JSON.stringify(invitation.user)}: account activated`);
-  return { ok: true, user: invitation.user };
+    if (a.password !== a.confirm) return { ok: false, reason: 'differ' };
+    const problem = checkNewPassword(a.password, [invitation.user, a.uscc, holder.name]);
+    if (problem) return { ok: false, reason: 'password', problem };
+    const passwordHash = await hashPassword(a.password);
+    // Marked used under the hash the snapshot holds, whatever spelling of the code was typed.
+    if (!store.activate({ uscc: a.uscc, user: invitation.user, codeHash: invitation.codeHash, passwordHash, now: a.now })) return { ok: false, reason: 'code' };
+    store.throttle.succeed(key, a.address, a.now);
+    deps.log(`holder ${a.uscc} user ${JSON.stringify(invitation.user)}: account activated`);
+    return { ok: true, user: invitation.user };
+  });
 }

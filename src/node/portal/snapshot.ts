@@ -1,7 +1,7 @@
 // The portal snapshot: the one file the holder portal reads from the office. It is an
 // ALLOWLIST, copied column by column from the registry — holders, their licences' public
 // details with the seal URL and licence document signed at issuance (every download is drawn
-// from those, without keys), and the hashes of unexpired invitation codes — and nothing else:
+// from those, without keys), and the hashes of the invitation codes — and nothing else:
 // no audit events or actor names, no keys (public or private), no config but the origin, no
 // publishing state, nor anything later issues add to the registry. Anything new in the
 // registry stays out of the snapshot until it is added here by name.
@@ -83,6 +83,7 @@ export interface SnapshotSummary {
   origin: string;
   holders: number;
   licences: number;
+  /** The open (unexpired) ones; the file holds the expired ones too. */
   invitations: number;
   bytes: number;
 }
@@ -137,12 +138,14 @@ export function writePortalSnapshot(options: { dbPath: string; out: string; now:
           counts.licences++;
         }
         if (hasInvitations(source)) {
-          // Expired codes are of no use to the portal: left out.
+          // Every invitation, expired ones too: the portal refuses an expired code itself, and
+          // needs the row to tell a re-invite (another code for the user: the password reset)
+          // from an account whose own invitation merely expired. Counted are the open ones.
           const invitation = write.prepare('INSERT INTO invitations (uscc, user, code_hash, expires_at) VALUES (?, ?, ?, ?)');
-          const rows = source.prepare('SELECT uscc, user, code_hash, expires_at FROM invitations WHERE expires_at > ? ORDER BY uscc, user').iterate(createdAt) as Iterable<InvitationRow>;
+          const rows = source.prepare('SELECT uscc, user, code_hash, expires_at FROM invitations ORDER BY uscc, user').iterate() as Iterable<InvitationRow>;
           for (const i of rows) {
             invitation.run(i.uscc, i.user, i.code_hash, i.expires_at);
-            counts.invitations++;
+            if (Date.parse(i.expires_at) > options.now.getTime()) counts.invitations++;
           }
         }
       })();

@@ -138,6 +138,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'publication times and leases',
+    // Lists are signed with a time that only grows per target (list_iat, in seconds), so no two
+    // different lists share one and a slow publisher can never date its lists before a faster
+    // one's; a publication to Cloudflare, which runs for minutes outside any transaction, holds a
+    // lease so that two processes never write the same target at once.
+    sql: `
+      ALTER TABLE publish_targets ADD COLUMN list_iat INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE publish_targets ADD COLUMN lease_until TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -74,6 +74,47 @@ export function targetState(db: Db, target: PublishTarget): TargetState | undefi
   return targetStates(db).find((t) => t.target === target);
 }
 
+/**
+ * The `iat` (seconds) for `target`'s next lists: now, or one past the last one signed for it,
+ * whichever is later — the same as the last when nothing changed since (the lists say the same,
+ * so a tie is harmless). Recorded at once (inside the publication's transaction), so two
+ * publications never sign different lists with one time, and none goes back: a long import
+ * publishing after a quick revocation still dates its lists after the revocation's.
+ */
+export function nextListIat(db: Db, target: PublishTarget, now: Date): number {
+  const row = statement(db, 'SELECT list_iat, changed, published FROM publish_targets WHERE name = ?').get(target) as
+    | { list_iat: number; changed: number; published: number }
+    | undefined;
+  const unchanged = row !== undefined && row.changed <= row.published && pendingEntryCount(db, target) === 0;
+  const iat = Math.max(Math.floor(now.getTime() / 1000), (row?.list_iat ?? 0) + (unchanged ? 0 : 1));
+  statement(db, 'UPDATE publish_targets SET list_iat = ? WHERE name = ?').run(iat, target);
+  return iat;
+}
+
+/** Raises the floor of `target`'s list times (restore: past what the edge already has). */
+export function raiseListIat(db: Db, target: PublishTarget, iat: number): void {
+  ensureTarget(db, target);
+  statement(db, 'UPDATE publish_targets SET list_iat = max(list_iat, ?) WHERE name = ?').run(iat, target);
+}
+
+/**
+ * Takes `target`'s lease until `until` (ISO), or returns false when another process holds one
+ * that has not run out. Released with releaseLease.
+ */
+export function takeLease(db: Db, target: PublishTarget, now: Date, until: Date): boolean {
+  ensureTarget(db, target);
+  const taken = statement(db, 'UPDATE publish_targets SET lease_until = ? WHERE name = ? AND (lease_until IS NULL OR lease_until < ?)').run(until.toISOString(), target, now.toISOString());
+  return taken.changes === 1;
+}
+
+export function releaseLease(db: Db, target: PublishTarget): void {
+  statement(db, 'UPDATE publish_targets SET lease_until = NULL WHERE name = ?').run(target);
+}
+
+function pendingEntryCount(db: Db, target: PublishTarget): number {
+  return (statement(db, 'SELECT count(*) AS n FROM pending_entries WHERE target = ?').get(target) as { n: number }).n;
+}
+
 /** The licences whose entry `target` lacks. */
 export function pendingEntries(db: Db, target: PublishTarget): PendingEntry[] {
   return statement(db, 'SELECT serial, revision FROM pending_entries WHERE target = ? ORDER BY serial').all(target) as PendingEntry[];

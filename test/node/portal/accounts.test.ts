@@ -156,13 +156,14 @@ describe('activation', () => {
     const snapshot = await qdyp(['portal', 'snapshot', '--out', fx.snapshotFile, '--db', fx.db], { QDYP_NOW: '2026-11-27T05:00:00Z' });
     expect(snapshot.code, snapshot.stderr).toBe(0);
 
-    const page = await (await holder.get('/portal/')).text();
-    expect(page).toContain('本页信息截至 2026-11-27 13:00');
+    // The re-invite ends the old session as soon as the new snapshot is there.
+    expect((await holder.get('/portal/')).status).toBe(303);
     expect(portal.logs.some((l) => l.includes('opened the portal snapshot of 2026-11-27T05:00:00.000Z'))).toBe(true);
+    expect(await (await holder.get('/portal/sign-in')).text()).toContain('本页信息截至 2026-11-27 13:00');
 
     const newPassword = 'a brand new harbour phrase';
     expect((await new Client(portal, '203.0.113.41').activate(USCC.a, code, newPassword)).status).toBe(303);
-    expect((await holder.get('/portal/')).status).toBe(303); // the old session ended
+    expect((await holder.get('/portal/')).status).toBe(303); // the old session stays ended
     expect((await new Client(portal, '203.0.113.42').signIn(USCC.a, 'admin', PASSWORD)).status).toBe(401);
     expect((await new Client(portal, '203.0.113.42').signIn(USCC.a, 'admin', newPassword)).status).toBe(303);
     // The voided code stays void.
