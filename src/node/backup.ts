@@ -15,7 +15,7 @@ import { ensureKeysDir, issuingKeyFile, parsePrivateKey, writePublicJwk } from '
 import { readConfig } from './registry/config.ts';
 import { openRegistry, registryPaths, type Registry } from './registry/db.ts';
 import { listKeys } from './registry/keys.ts';
-import { resetTarget } from './registry/publishing.ts';
+import { PUBLISH_TARGETS, raiseListIat, resetTarget } from './registry/publishing.ts';
 import { SCHEMA_VERSION, schemaVersion } from './registry/migrations.ts';
 
 export const BACKUP_PASSPHRASE_ENV = 'QDYP_BACKUP_PASSPHRASE';
@@ -180,6 +180,8 @@ export interface RestoreInput {
   actor: string;
   /** The published state to catch up with (default: the registry directory's edge/). */
   edgeDir?: string;
+  /** Restore although no published state was found to compare with (nothing was ever published). */
+  withoutPublishedState?: boolean;
 }
 
 /** Restores a backup into the registry directory of `dbPath`; returns the opened registry. */
@@ -191,22 +193,45 @@ export async function restoreBackup(input: RestoreInput): Promise<{ registry: Re
   const backup = await openBackup(input.text, input.passphrase);
   const plan = await checkSnapshot(backup, input.edgeDir ?? paths.edgeDir, input.now);
 
+  if (!plan.published && !input.withoutPublishedState) {
+    throw new RefusedError(
+      'restore_behind',
+      `nothing is published at ${input.edgeDir ?? paths.edgeDir} to compare the backup with, so a restore could publish older licences than the edge shows: give --edge DIR (a copy of what production publishes), or --without-published-state if nothing was ever published from this registry; nothing was restored`,
+    );
+  }
+
   fs.mkdirSync(paths.dir, { recursive: true });
   ensureKeysDir(paths.keysDir);
   // A key file's name is its key's thumbprint, so rewriting one writes the same key.
   for (const [kid, jwk] of backup.keys) writeFileAtomic(issuingKeyFile(paths.keysDir, kid), `${JSON.stringify(jwk)}\n`, 0o600);
-  // A leftover -wal from the replaced database would be replayed into the restored one.
-  for (const suffix of ['-wal', '-shm']) fs.rmSync(`${paths.dbPath}${suffix}`, { force: true });
-  writeFileAtomic(paths.dbPath, backup.database);
-  const registry = openRegistry(paths.dbPath, { now: input.now });
-  writePublicJwk(paths.rootPublicJwk, publicJwk(readConfig(registry.db).rootJwk));
+  // The backup is caught up beside its final place and renamed into it whole: a failure before
+  // the rename leaves the registry that was there (or none), never a restored one not caught up.
+  const staging = `${paths.dbPath}.restoring-${process.pid}`;
+  for (const file of [staging, `${staging}-wal`, `${staging}-shm`]) fs.rmSync(file, { force: true });
+  writeFileAtomic(staging, backup.database);
+  let staged: Registry | undefined;
   try {
-    // This directory's edge/ may hold anything (or nothing): it gets every entry again.
-    registry.db.transaction(() => resetTarget(registry.db, 'local'))();
-    await applyCatchUp({ registry, now: input.now, actor: input.actor }, plan);
+    staged = openRegistry(staging, { now: input.now });
+    const db = staged.db;
+    // This directory's edge/ may hold anything (or nothing): it gets every entry again, and no
+    // list is dated before one the edge already has.
+    db.transaction(() => {
+      resetTarget(db, 'local');
+      if (plan.listIat !== null) for (const target of PUBLISH_TARGETS) raiseListIat(db, target, plan.listIat + 1);
+    })();
+    await applyCatchUp({ registry: staged, now: input.now, actor: input.actor }, plan);
+    db.pragma('journal_mode = DELETE');
+    staged.close();
+    staged = undefined;
+    // A leftover -wal from the replaced database would be replayed into the restored one.
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(`${paths.dbPath}${suffix}`, { force: true });
+    fs.renameSync(staging, paths.dbPath);
   } catch (error) {
-    registry.close();
+    staged?.close();
+    for (const file of [staging, `${staging}-wal`, `${staging}-shm`]) fs.rmSync(file, { force: true });
     throw error;
   }
+  const registry = openRegistry(paths.dbPath, { now: input.now });
+  writePublicJwk(paths.rootPublicJwk, publicJwk(readConfig(registry.db).rootJwk));
   return { registry, createdAt: backup.createdAt, keys: backup.keys.size, caughtUp: plan.licences.map((l) => l.number), published: plan.published };
 }

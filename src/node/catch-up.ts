@@ -13,8 +13,9 @@
 import {
   buildTrustContext,
   canonicalLicenceEntry,
-  entryLookupFromTexts,
   licenceEntryKey,
+  QdypError,
+  verifyLicenceEntry,
   rootTrust,
   statusAt,
   STATUS_VALUE,
@@ -35,7 +36,7 @@ export interface CatchUp {
   number: string;
   /** The entry the edge shows, verified. */
   entry: LicenceEntry;
-  /** The revision to move to: past the backup's, and ≠ the published one mod 256. */
+  /** The revision to move to: one past the published one. */
   revision: number;
 }
 
@@ -43,6 +44,8 @@ export interface CatchUpPlan {
   /** Whether any published state was found to compare with. */
   published: boolean;
   keyListVersion: number | null;
+  /** The newest list time the edge has (seconds): the restored registry signs after it. */
+  listIat: number | null;
   licences: CatchUp[];
 }
 
@@ -52,15 +55,16 @@ const STATUS_BY_VALUE: Record<number, LicenceStatus> = { [STATUS_VALUE.valid]: '
 export async function planCatchUp(db: Db, edgeDir: string, now: Date): Promise<CatchUpPlan> {
   const config = readConfig(db);
   const texts = { keyList: readEdgeTextSync(edgeDir, 'key-list'), statusList: readEdgeTextSync(edgeDir, 'status-list'), revisionList: readEdgeTextSync(edgeDir, 'revision-list') };
-  if (!texts.keyList && !texts.statusList && !texts.revisionList) return { published: false, keyListVersion: null, licences: [] };
+  if (!texts.keyList && !texts.statusList && !texts.revisionList) return { published: false, keyListVersion: null, listIat: null, licences: [] };
   const refuse = (detail: string) => new RefusedError('restore_behind', `the backup is older than what is published at ${edgeDir}: ${detail}; nothing was restored`);
   const root = await rootTrust(config.rootJwk);
-  const ctx = await buildTrustContext(texts, { root, entries: (c) => entryLookupFromTexts((s, v) => readEdgeText(edgeDir, licenceEntryKey(s, v)), c.keyList, () => now) });
+  const ctx = await buildTrustContext(texts, { root, time: now });
   if (!ctx.keyList) throw new RefusedError('restore_behind', `the published key list at ${edgeDir} does not verify with this backup's root key; nothing was restored`);
   if (ctx.keyList.version > config.keyListVersion) {
     throw refuse(`the key list is version ${ctx.keyList.version}, the backup's ${config.keyListVersion} (a key ceremony happened after the backup: restore a newer backup)`);
   }
-  if (!ctx.statusList || !ctx.revisionList) return { published: true, keyListVersion: ctx.keyList.version, licences: [] };
+  const listIat = Math.max(ctx.statusList?.iat ?? 0, ctx.revisionList?.iat ?? 0) || null;
+  if (!ctx.statusList || !ctx.revisionList) return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: [] };
   const licences = new Map(listLicences(db).map((l) => [l.serial, l]));
   const newest = Math.max(0, ...licences.keys());
   const later: number[] = [];
@@ -71,15 +75,34 @@ export async function planCatchUp(db: Db, edgeDir: string, now: Date): Promise<C
   const plan: CatchUp[] = [];
   for (const licence of licences.values()) {
     const value = statusAt(ctx.revisionList, licence.serial);
+    if (value === null || value === licence.revision % 256) continue;
+    // The revision differs: the edge is ahead (a change after the backup) or behind (a change
+    // the backup has that was never published). Only the entry's signed revision tells which.
+    const text = await readEdgeText(edgeDir, licenceEntryKey(licence.serial, value));
+    let entry: LicenceEntry;
+    let rev: number;
+    try {
+      if (text === null) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'it is not published');
+      entry = await verifyLicenceEntry(text, ctx.keyList, { serial: licence.serial, value }, now);
+      rev = signedRevision(text);
+    } catch (error) {
+      if (!(error instanceof QdypError)) throw error;
+      throw refuse(`licence ${licence.number}'s published revision differs from the backup's, and its published entry cannot be read to tell which is newer (${error.message})`);
+    }
+    if (entry.number !== licence.number) throw refuse(`the published entry for serial ${licence.serial} is another licence's`);
+    if (rev <= licence.revision) continue; // the backup is newer: the next publication supersedes the edge
     const status = statusAt(ctx.statusList, licence.serial);
-    const statusMoved = status !== null && STATUS_BY_VALUE[status] !== licence.status;
-    if (value === null || (value === licence.revision % 256 && !statusMoved)) continue;
-    const entry = await ctx.entries.get(licence.serial, value);
-    if (!entry || entry.number !== licence.number) throw refuse(`licence ${licence.number} changed after it, and its published entry cannot be read to catch up`);
     const published = status !== null ? (STATUS_BY_VALUE[status] ?? entry.status) : entry.status;
-    plan.push({ serial: licence.serial, number: licence.number, entry: { ...entry, status: published }, revision: licence.revision + ((value - (licence.revision % 256) + 256) % 256) + 1 });
+    plan.push({ serial: licence.serial, number: licence.number, entry: { ...entry, status: published }, revision: rev + 1 });
   }
-  return { published: true, keyListVersion: ctx.keyList.version, licences: plan };
+  return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: plan };
+}
+
+/** The full revision an entry (already verified) was signed at. */
+function signedRevision(text: string): number {
+  const payload = JSON.parse(Buffer.from(text.split('.')[1]!, 'base64url').toString('utf8')) as { rev?: unknown };
+  if (!Number.isSafeInteger(payload.rev)) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'licence entry lacks rev');
+  return payload.rev as number;
 }
 
 /** Adopts the published state into the restored registry: one transaction, an audit event each. */

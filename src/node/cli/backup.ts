@@ -37,8 +37,11 @@ newer key list, or licences issued after the backup, refuse the restore.
 
 Options:
   --force      replace the existing registry database
-  --edge DIR   the published state to catch up with (default: the registry's edge/)`,
-  options: { force: { type: 'boolean' }, edge: { type: 'string' } },
+  --edge DIR   the published state to catch up with (default: the registry's edge/)
+  --without-published-state
+               restore although nothing published is found to compare with (only for a
+               registry that never published: otherwise give --edge)`,
+  options: { force: { type: 'boolean' }, edge: { type: 'string' }, 'without-published-state': { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run(parsed, cli) {
     const file = cli.resolve(parsed.positionals[0]!);
@@ -58,13 +61,14 @@ Options:
       now,
       actor: cli.actor(),
       edgeDir: edge === undefined ? undefined : cli.resolve(edge),
+      withoutPublishedState: flag(parsed, 'without-published-state'),
     });
     try {
       if (parsed.json) cli.json({ db: registry.dbPath, backupCreatedAt: createdAt, keys, caughtUp, published });
       else {
         cli.out(`Restored ${registry.dbPath} from the backup of ${createdAt} (${keys} issuing key(s)).`);
         if (caughtUp.length > 0) cli.out(`Caught up ${caughtUp.length} licence(s) changed after the backup from their published entries: ${caughtUp.join(', ')}.`);
-        if (!published) cli.err('warning: no published state was found to compare with; if the edge has changes newer than this backup, restore again with --edge DIR (a copy of what it publishes)');
+        if (!published) cli.err('warning: restored without comparing with any published state (--without-published-state)');
       }
       return await cli.publishAfterChange(registry, now);
     } finally {

@@ -38,7 +38,8 @@ describe('backup and restore', () => {
     }
 
     const fresh = path.join(tempDir(), 'restored', 'qdyp.sqlite');
-    const restored = await qdyp(['restore', file, '--db', fresh], PASSPHRASE);
+    // Compared with what the original published (nothing newer there: nothing to catch up).
+    const restored = await qdyp(['restore', file, '--db', fresh, '--edge', path.join(reg.dir, 'edge')], PASSPHRASE);
     expect(restored.code, restored.stderr).toBe(0);
     // Every table but the publishing bookkeeping, which is the new directory's own (its edge/
     // started empty, so it was published in full).
@@ -90,7 +91,11 @@ describe('backup and restore', () => {
     // Against an empty published state the backup comes back exactly as it was…
     const nothingPublished = tempDir();
     const elsewhere = path.join(tempDir(), 'elsewhere', 'qdyp.sqlite');
-    const exact = await qdyp(['restore', file, '--db', elsewhere, '--edge', nothingPublished, '--json'], PASSPHRASE);
+    const blind = await qdyp(['restore', file, '--db', elsewhere, '--edge', nothingPublished], PASSPHRASE);
+    expect(blind.code).toBe(1);
+    expect(blind.stderr).toMatch(/nothing is published .* to compare the backup with/);
+    expect(fs.existsSync(elsewhere)).toBe(false);
+    const exact = await qdyp(['restore', file, '--db', elsewhere, '--edge', nothingPublished, '--without-published-state', '--json'], PASSPHRASE);
     expect(exact.code, exact.stderr).toBe(0);
     expect(exact.json()).toMatchObject({ caughtUp: [], published: false });
 
@@ -102,6 +107,19 @@ describe('backup and restore', () => {
     expect((await reg.run(['verify', reg.a.sealUrl, '--json'])).json()).toMatchObject({ code: 'revoked', licence: { statusReason: 'after the backup' } });
     const audit = (await reg.run(['audit', '--licence', reg.a.number, '--json'])).json();
     expect(JSON.stringify(audit)).toContain('registry.catch_up');
+  });
+
+  it('an edge that is behind the backup is not adopted: a revocation the backup holds stays', async () => {
+    const reg = await populated();
+    const behind = path.join(tempDir(), 'edge-before');
+    fs.cpSync(path.join(reg.dir, 'edge'), behind, { recursive: true });
+    await reg.run(['licence', 'revoke', reg.a.number, '--reason', 'before the backup']);
+    const file = path.join(tempDir(), 'qdyp.backup');
+    expect((await reg.run(['backup', file], PASSPHRASE)).code).toBe(0);
+    const restored = await reg.run(['restore', file, '--force', '--edge', behind, '--json'], PASSPHRASE);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.json()).toMatchObject({ caughtUp: [], published: true });
+    expect((await reg.run(['verify', reg.a.sealUrl, '--json'])).json()).toMatchObject({ code: 'revoked', licence: { statusReason: 'before the backup' } });
   });
 
   it('restore refuses a backup older than a published key ceremony or than published licences', async () => {
