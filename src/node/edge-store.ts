@@ -20,6 +20,12 @@ export function edgeFile(dir: string, key: string): string | null {
   return path.join(dir, key.replace('/', '-'));
 }
 
+/** Whether `key` is published in `dir` (without reading it: a bundle runs to megabytes). */
+export function edgeHas(dir: string, key: string): boolean {
+  const file = edgeFile(dir, key);
+  return file !== null && fs.existsSync(file);
+}
+
 /** A missing file is an unpublished artifact; any other failure is the store's. */
 function unpublishedIfMissing(error: unknown): null {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

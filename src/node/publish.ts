@@ -33,7 +33,7 @@ import {
   TYP,
   type BundleRow,
 } from '../core/index.ts';
-import { kvBulkEntries, readEdgeTextSync, writeEdgeFile } from './edge-store.ts';
+import { edgeHas, kvBulkEntries, writeEdgeFile } from './edge-store.ts';
 import { RefusedError } from './errors.ts';
 import { syncFileSystem } from './files.ts';
 import { ed25519 } from './issuer/signing.ts';
@@ -101,13 +101,15 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
     const state = targetState(db, target)!;
     const listIat = nextListIat(db, target, now);
     const pending = options.full ? null : pendingEntries(db, target);
+    // Every licence, read once, when a full publication or the bundles need them all.
+    const all = options.full || options.bundles ? listLicences(db) : null;
     return {
       config: readConfig(db),
       key: activeKey(db),
       state,
       rows: publishedState(db),
-      licences: pending === null ? listLicences(db) : licencesBySerial(db, pending.map((p) => p.serial)),
-      all: options.bundles ? listLicences(db) : null,
+      licences: pending === null ? all! : licencesBySerial(db, pending.map((p) => p.serial)),
+      all: options.bundles ? all : null,
       reseal: licencesToReseal(db).length,
       listIat,
     };
@@ -202,8 +204,8 @@ export async function publishLocal(registry: Registry, now: Date, options: Publi
     let committed = false;
     try {
       // An edge directory that lost its lists (wiped, or new) gets everything again.
-      const bundles = options.bundles || readEdgeTextSync(registry.edgeDir, 'bundle') === null;
-      const full = options.full || readEdgeTextSync(registry.edgeDir, 'revision-list') === null;
+      const bundles = options.bundles || !edgeHas(registry.edgeDir, 'bundle');
+      const full = options.full || !edgeHas(registry.edgeDir, 'revision-list');
       const publication = await buildPublication(registry, now, 'local', { ...options, full, bundles });
       writeEdge(registry.edgeDir, publication);
       markPublished(db, 'local', publication.changed, publication.written, now.toISOString());
