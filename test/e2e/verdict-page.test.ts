@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES, type Locale } from '../../src/core/index.ts';
@@ -126,6 +127,28 @@ describe('the verdict page in Chromium at 360×740, JavaScript off', () => {
         await page.close();
       }
     }
+  });
+
+  it('every verdict page passes axe (WCAG 2.2 A/AA) in both languages', async () => {
+    // axe injects a script: a context with JavaScript on and the page's CSP bypassed runs it
+    // on the very pages shoppers get (the stylesheet still applies by its hash).
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: true, bypassCSP: true });
+    const found: string[] = [];
+    try {
+      const seals = [...CASES.map((c) => edge.seals[c.outcome]), edge.revokedWithoutEntry];
+      for (const seal of seals) {
+        for (const query of ['', '?lang=en']) {
+          const page = await context.newPage();
+          await page.goto(`${server.url}/V/${seal}${query}`, { waitUntil: 'load' });
+          const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']).analyze();
+          for (const v of violations) found.push(`${seal.slice(0, 8)}${query}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          await page.close();
+        }
+      }
+    } finally {
+      await context.close();
+    }
+    expect(found).toEqual([]);
   });
 
   it('follows Accept-Language, and the switch link changes language', async () => {

@@ -33,7 +33,7 @@ ul{margin:0;padding-left:1.2rem}
 .hotline a{color:#0b4f8a;font-size:1.25rem;font-weight:700}
 .card .domain{color:#0b4f8a;font-size:1.3rem;font-weight:700;overflow-wrap:anywhere}
 .meta{margin:.75rem .25rem 0;color:#56616c;font-size:.8rem}
-footer{margin-top:1.25rem;color:#6b7580;font-size:.75rem;text-align:center}`;
+footer{margin-top:1.25rem;color:#5b6570;font-size:.75rem;text-align:center}`;
 
 let cspSource: Promise<string> | undefined;
 
