@@ -45,6 +45,14 @@ const LAYERS: Record<string, Layer> = {
     values: { 'cloudflare:workers': ['DurableObject'] },
   },
   'src/node': { ours: ['src'], packages: ['*'], nodeBuiltins: true },
+  // The inspector page's browser code runs the same core the edge runs, and nothing else of
+  // ours (no web: that is the server's); its one package is the QR decoder.
+  'src/inspect': {
+    ours: ['src/inspect', 'src/core'],
+    packages: ['zxing-wasm'],
+    nodeBuiltins: false,
+    why: 'the browser code judges seals with src/core only, exactly as the edge does',
+  },
   // The holder portal runs on an internet-facing host with no private key (DESIGN §2, §7): it
   // reads its snapshot and its own database, and draws downloads from what was signed at
   // issuance. So: no key files, nothing of the issuer (its signing), no registry database.
@@ -219,6 +227,7 @@ describe('the architecture rules', () => {
         'src/node/x.ts': `import fs from 'node:fs';\nimport path from 'path';\nimport Database from 'better-sqlite3';\nimport { createApp } from '../web/index.ts';\nimport { kvSource } from '../worker/kv-source.ts';\nconst m = await import('./y.ts');\n`,
         'src/node/portal/app.tsx': `import { Hono } from 'hono';\nimport { csrf } from 'hono/csrf';\nimport Database from 'better-sqlite3';\nimport { createHash } from 'node:crypto';\nimport { SessionStore } from '../accounts/index.ts';\nimport { renderArtwork } from '../artwork/index.ts';\nimport { normaliseUserName } from '../registry/invitations.ts';\nimport type { Locale } from '../../core/index.ts';\nimport { openPortalSnapshot } from './snapshot.ts';\n`,
         'src/node/portal/snapshot.ts': `import { openDatabase } from '../registry/db.ts';\nimport { readConfig } from '../registry/config.ts';\n`,
+        'src/inspect/main.ts': `import { verifySeal } from '../core/index.ts';\nimport { readBarcodes } from 'zxing-wasm/reader';\nimport { h } from './render.ts';\n`,
       }),
     ).toEqual([]);
   });
@@ -251,6 +260,10 @@ describe('the architecture rules', () => {
     ["the portal importing the registry's licences", 'src/node/portal/app.tsx', `import { getLicence } from '../registry/licences.ts';`, `src/node/portal/app.tsx:1 '../registry/licences.ts': ${PORTAL_REFUSAL}`],
     ["the snapshot's writer importing key files", 'src/node/portal/snapshot.ts', `import { readPrivateKey } from '../key-files.ts';`, `src/node/portal/snapshot.ts:1 '../key-files.ts': ${PORTAL_REFUSAL}`],
     ['the portal importing the verifier app', 'src/node/portal/app.tsx', `import { createApp } from '../../web/index.ts';`, `src/node/portal/app.tsx:1 '../../web/index.ts': ${PORTAL_REFUSAL}`],
+    ['the browser code importing web/', 'src/inspect/main.ts', `import { CSS } from '../web/views/style.ts';`, `src/inspect/main.ts:1 '../web/views/style.ts': src/inspect may import only src/inspect, src/core of ours (the browser code judges seals with src/core only, exactly as the edge does)`],
+    ['the browser code importing node/', 'src/inspect/main.ts', `import { decodeQrImage } from '../node/qr-decode.ts';`, `src/inspect/main.ts:1 '../node/qr-decode.ts': src/inspect may import only src/inspect, src/core of ours (the browser code judges seals with src/core only, exactly as the edge does)`],
+    ['the browser code importing node:fs', 'src/inspect/main.ts', `import fs from 'node:fs';`, `src/inspect/main.ts:1 'node:fs': src/inspect runs outside Node: no Node builtins`],
+    ['the browser code importing a package off its list', 'src/inspect/main.ts', `import { Hono } from 'hono';`, `src/inspect/main.ts:1 'hono': src/inspect may import only these packages: zxing-wasm`],
     ['a folder with no rule yet', 'src/portal/app.ts', `import { Hono } from 'hono';`, `src/portal/app.ts:1 : no layer rule covers this folder: add one to LAYERS`],
   ])('refuses %s', (_, file, source, expected) => {
     expect(check({ [file]: `${source}\n` })).toEqual([expected]);

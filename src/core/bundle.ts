@@ -142,6 +142,8 @@ export interface OpenBundleOptions {
   minKeyListVersion?: number;
   minStatusIat?: number;
   minRevisionIat?: number;
+  /** As in TrustOptions: lists dated more than 5 minutes after it are refused. */
+  time?: Date;
   /** Lists fetched since the bundle was: each is used instead of the bundle's if newer. */
   keyList?: string | null;
   statusList?: string | null;
@@ -155,6 +157,11 @@ export interface OpenedBundle {
   asOf: string;
   region: string | null;
   count: number;
+  /** The manifest's signed time, in seconds (a lower bound on the present). */
+  iat: number;
+  /** Whether the bundle carries a row for this serial (current or not): a district bundle
+   *  lacks the other districts' licences, which is not the same as a stale row. */
+  includes(serial: number): boolean;
 }
 
 /**
@@ -177,7 +184,7 @@ export async function openBundle(bytes: Uint8Array, root: RootTrust, options: Op
   const revisionListText = lines.text(lines.next(MAX_REVISION_LIST_BYTES));
 
   // The manifest is checked under the bundle's own key list: the key active when it was made.
-  const own = await buildTrustContext({ keyList: keyListText }, { root, engine: options.engine });
+  const own = await buildTrustContext({ keyList: keyListText }, { root, engine: options.engine, time: options.time });
   if (!own.keyList) {
     const problem = own.problems[0]!;
     throw new QdypError(problem.code === 'ERR_ARTIFACT_MISSING' ? 'ERR_ARTIFACT_MALFORMED' : problem.code, `bundle key list: ${problem.message}`);
@@ -201,6 +208,7 @@ export async function openBundle(bytes: Uint8Array, root: RootTrust, options: Op
       minKeyListVersion: options.minKeyListVersion,
       minStatusIat: options.minStatusIat,
       minRevisionIat: options.minRevisionIat,
+      time: options.time,
       entries: (ctx) => rowLookup(data, rows, ctx),
     },
   );
@@ -210,7 +218,14 @@ export async function openBundle(bytes: Uint8Array, root: RootTrust, options: Op
     if (!signer) throw new QdypError('ERR_ARTIFACT_UNKNOWN_KEY', 'bundle signed by a key the newest key list does not list');
     if (signer.status === 'compromised') throw new QdypError('ERR_ARTIFACT_KEY_COMPROMISED', 'bundle signed by a compromised key');
   }
-  return { context, asOf: new Date(manifest.iat * 1000).toISOString(), region: manifest.region, count: manifest.count };
+  return {
+    context,
+    asOf: new Date(manifest.iat * 1000).toISOString(),
+    region: manifest.region,
+    count: manifest.count,
+    iat: manifest.iat,
+    includes: (serial) => findRow(rows, serial) >= 0,
+  };
 }
 
 function decodeManifest(value: unknown): BundleManifest {
@@ -301,18 +316,24 @@ const ROW_LENGTH = 16;
 function rowLookup(data: Uint8Array, rows: RowIndex, ctx: TrustContext): EntryLookup {
   return {
     get(serial, value) {
-      let lo = 0;
-      let hi = rows.serials.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const s = rows.serials[mid]!;
-        if (s < serial) lo = mid + 1;
-        else if (s > serial) hi = mid - 1;
-        else return Promise.resolve(parseRow(data.subarray(rows.starts[mid]!, rows.ends[mid]!), serial, value, ctx));
-      }
-      return Promise.resolve(null);
+      const at = findRow(rows, serial);
+      return Promise.resolve(at < 0 ? null : parseRow(data.subarray(rows.starts[at]!, rows.ends[at]!), serial, value, ctx));
     },
   };
+}
+
+/** The row index of `serial`, or -1. */
+function findRow(rows: RowIndex, serial: number): number {
+  let lo = 0;
+  let hi = rows.serials.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = rows.serials[mid]!;
+    if (s < serial) lo = mid + 1;
+    else if (s > serial) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
 }
 
 function parseRow(line: Uint8Array, serial: number, value: number, ctx: TrustContext): LicenceEntry | null {

@@ -60,3 +60,19 @@ export function addYears(date: CalendarDate, years: number): CalendarDate {
 export function endOfCstDate(date: CalendarDate): Date {
   return new Date((dayNumber(date) + 1) * DAY_MS - CST_OFFSET_MS);
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A calendar date as people read it: `2026年12月1日` or `1 December 2026`. */
+export function formatDate(date: CalendarDate, locale: 'zh-CN' | 'en'): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return locale === 'en' ? `${d} ${MONTHS[m - 1]} ${y}` : `${y}年${m}月${d}日`;
+}
+
+/** An instant in Beijing time, named by `zone` (e.g. 北京时间): every page shows times so. */
+export function formatInstant(iso: string, locale: 'zh-CN' | 'en', zone: string): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  const clock = new Date(time.getTime() + CST_OFFSET_MS).toISOString().slice(11, 16);
+  return locale === 'en' ? `${formatDate(cstDate(time), locale)}, ${clock} ${zone}` : `${formatDate(cstDate(time), locale)} ${clock}（${zone}）`;
+}

@@ -32,3 +32,18 @@ export const TONE: Record<Outcome, Tone> = {
   malformed: 'bad',
   cannot_confirm: 'unknown',
 };
+
+/** How a page draws an outcome: its colour and icon (both tell the states apart). */
+export type VerdictState = 'authorized' | 'suspended' | 'revoked' | 'expired' | 'pending' | 'unknown' | 'invalid';
+export const VERDICT_STATE: Record<Outcome, VerdictState> = {
+  authorized: 'authorized',
+  suspended: 'suspended',
+  revoked: 'revoked',
+  expired: 'expired',
+  not_yet_valid: 'pending',
+  cannot_confirm: 'unknown',
+  unknown_key: 'invalid',
+  key_compromised: 'invalid',
+  bad_signature: 'invalid',
+  malformed: 'invalid',
+};

@@ -8,17 +8,42 @@ import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { nodeCodecs } from './codecs.ts';
 import { Hono } from 'hono';
 import type { PublicJwk } from '../core/index.ts';
-import { createApp, keepNewer, LIST_SLOTS, type ArtifactSource, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
+import { createApp, INSPECT_ASSET_DIR, keepNewer, LIST_SLOTS, type ArtifactSource, type AssetSource, type InspectBuild, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
 import { readEdgeBytes, readEdgeText } from './edge-store.ts';
 import { writeFileAtomic } from './files.ts';
 
 /** Reads the edge directory by store key; a missing file is an unpublished artifact. */
 export function directorySource(dir: string): ArtifactSource {
   return { getText: (key) => readEdgeText(dir, key), getBytes: (key) => readEdgeBytes(dir, key) };
+}
+
+/** Where the build writes the inspector page's files (scripts/build-inspect.ts). */
+export const INSPECT_BUILD_DIR = fileURLToPath(new URL(`../../${INSPECT_ASSET_DIR}/inspect/`, import.meta.url));
+
+/**
+ * The inspector page's built files from `dir`, read once each (they change only with a new
+ * build, i.e. a restart); ETags from build.json's digests. A missing file is null.
+ */
+export function directoryAssets(dir = INSPECT_BUILD_DIR): AssetSource {
+  const cache = new Map<string, { body: Uint8Array; etag: string | null } | null>();
+  let build: InspectBuild | null | undefined;
+  return {
+    async get(name) {
+      if (!cache.has(name)) {
+        build ??= await readFile(path.join(dir, 'build.json'), 'utf8').then((t) => JSON.parse(t) as InspectBuild).catch(() => null);
+        const body = await readFile(path.join(dir, name)).catch(() => null);
+        const sha = build?.files[name]?.sha256;
+        cache.set(name, body && { body: new Uint8Array(body), etag: sha ? `"${sha}"` : null });
+      }
+      const file = cache.get(name) ?? null;
+      return file && { body: file.body.slice(), etag: file.etag };
+    },
+  };
 }
 
 /** The file in the verifier's data directory that holds the newest accepted lists. */
@@ -72,6 +97,10 @@ export interface ServerOptions {
   minKeyListVersion?: number;
   clock?: () => Date;
   log?: (line: string) => void;
+  /** Origins printed in the programme's QR codes besides verifyOrigin (see VerifierDeps). */
+  sealOrigins?: string[];
+  /** The inspector page's files (default: the build's output directory). */
+  inspectAssets?: AssetSource;
 }
 
 export interface RunningServer {
@@ -98,6 +127,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     codecs: nodeCodecs,
     clock: options.clock,
     log: options.log,
+    sealOrigins: options.sealOrigins,
+    assets: options.inspectAssets ?? directoryAssets(),
+    compressAssets: true,
   });
   return listen(app, options.port, host);
 }

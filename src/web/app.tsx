@@ -7,7 +7,10 @@ import { HTTPException } from 'hono/http-exception';
 import { STATUS_TTL_S, type Codecs, type PublicJwk } from '../core/index.ts';
 import type { ArtifactSource } from './artifact-source.ts';
 import { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
+import { compress } from 'hono/compress';
+import type { AssetSource } from './inspect-assets.ts';
 import { json, noticePage, preflight } from './respond.tsx';
+import { inspectFile, inspectPage } from './routes/inspect.ts';
 import { verifyApi } from './routes/api.ts';
 import { bundle, health, jwks, publishedList } from './routes/artifacts.ts';
 import { scanPage } from './routes/scan.ts';
@@ -43,9 +46,19 @@ export interface VerifierDeps {
   codecs?: Codecs;
   /** Apps mounted beside the verifier, e.g. `{ path: '/portal', app }`. */
   mounts?: Mount[];
+  /** The inspector page's built files (unset: /inspect says it is not available here). */
+  assets?: AssetSource;
+  /**
+   * Origins printed in this programme's QR codes besides the official verify origin (the
+   * registry's, where it differs, as in the demo): the inspector page takes their /v/ URLs
+   * as seals, and no other.
+   */
+  sealOrigins?: string[];
+  /** Compress the inspector page's files here (Node; Cloudflare compresses at its edge). */
+  compressAssets?: boolean;
 }
 
-const KNOWN_PATHS = ['/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
+const KNOWN_PATHS = ['/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
 const ALLOW = 'GET, HEAD';
 
 export function createApp(deps: VerifierDeps): Hono {
@@ -78,6 +91,14 @@ export function createApp(deps: VerifierDeps): Hono {
   const app = new Hono();
   for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);
 
+  if (deps.compressAssets) {
+    app.use('/inspect', compress());
+    app.use('/inspect/*', compress());
+  }
+  const sealHosts = [...new Set([...(v.officialHost ? [v.officialHost] : []), ...(deps.sealOrigins ?? []).map(officialHost)])];
+  app.get('/inspect', inspectPage(v, deps.root, sealHosts, deps.assets));
+  app.get('/inspect/', (c) => c.redirect('/inspect', 301));
+  app.get('/inspect/:name', inspectFile(v, deps.assets));
   app.get('/v/*', scanPage(v));
   app.get('/V/*', scanPage(v));
   app.get('/api/v1/verify', verifyApi(v));

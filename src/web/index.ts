@@ -6,3 +6,4 @@ export { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 export { parseRootJwk } from './root.ts';
 export { DEFAULT_TTL_MS } from './trust-cache.ts';
 export { isNewerRank, keepNewer, LIST_SLOTS, listRank, type KeptLists, type ListRank, type ListRanks, type ListSlot, type TrustKeeper } from './trust-keeper.ts';
+export { INSPECT_ASSET_DIR, INSPECT_CONTENT_TYPES, INSPECT_FILES, isInspectFile, type AssetSource, type InspectBuild, type InspectFile } from './inspect-assets.ts';

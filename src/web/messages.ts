@@ -1,4 +1,5 @@
-// The scan page's own words (outcome texts, tiers and sectors come from src/core/messages).
+// The scan page's own words (outcome texts, field labels, tiers and sectors come from
+// src/core/messages, shared with the inspector page and the CLI).
 
 import type { Locale } from '../core/index.ts';
 
@@ -7,19 +8,6 @@ export interface PageMessages {
   service: string;
   /** The switch link's label, in the other language. */
   otherLanguage: string;
-  holder: string;
-  uscc: string;
-  address: string;
-  products: string;
-  trademarks: string;
-  tier: string;
-  sector: string;
-  region: string;
-  number: string;
-  validity: string;
-  status: string;
-  statusReason: string;
-  statusChangedAt: string;
   detailsHeading: string;
   /** For a revoked or suspended licence whose published details could not be confirmed. */
   detailsUnconfirmed: Record<'revoked' | 'suspended', string>;
@@ -31,7 +19,6 @@ export interface PageMessages {
   officialSite: string;
   officialSiteAdvice: string;
   footer: string;
-  beijingTime: string;
   notices: Record<NoticeKind, { title: string; body: string }>;
 }
 
@@ -41,19 +28,6 @@ const zhCN: PageMessages = {
   programme: '青岛优品',
   service: '授权标识查验',
   otherLanguage: 'English',
-  holder: '持有人',
-  uscc: '统一社会信用代码',
-  address: '地址',
-  products: '授权产品',
-  trademarks: '商标',
-  tier: '品牌类别',
-  sector: '行业',
-  region: '地区',
-  number: '许可编号',
-  validity: '有效期',
-  status: '许可状态',
-  statusReason: '原因',
-  statusChangedAt: '变更时间',
   detailsHeading: '授权详情',
   detailsUnconfirmed: {
     revoked: '该许可已被撤销。其授权详情暂时无法确认，请勿将此标识视为有效授权。',
@@ -67,7 +41,6 @@ const zhCN: PageMessages = {
   officialSite: '官方查验网址',
   officialSiteAdvice: '请确认浏览器地址栏显示的正是这个网址；其他网址显示的结果不可信。',
   footer: '青岛优品工程办公室 · 本页不使用 Cookie，不跟踪访问者',
-  beijingTime: '北京时间',
   notices: {
     badRequest: { title: '无法识别的链接', body: '这不是青岛优品二维码的查验链接。请用手机相机或微信直接扫描包装上的二维码。' },
     notFound: { title: '页面不存在', body: '请用手机相机或微信直接扫描包装上的青岛优品二维码。' },
@@ -80,19 +53,6 @@ const en: PageMessages = {
   programme: 'Qingdao Premium Products',
   service: 'Mark check',
   otherLanguage: '中文',
-  holder: 'Holder',
-  uscc: 'Unified social credit code',
-  address: 'Address',
-  products: 'Products covered',
-  trademarks: 'Trademarks',
-  tier: 'Brand tier',
-  sector: 'Sector',
-  region: 'Region',
-  number: 'Licence number',
-  validity: 'Valid',
-  status: 'Licence status',
-  statusReason: 'Reason',
-  statusChangedAt: 'Changed',
   detailsHeading: 'What the licence covers',
   detailsUnconfirmed: {
     revoked: 'This licence has been revoked. Its details could not be confirmed right now; do not take this mark as authorized.',
@@ -106,7 +66,6 @@ const en: PageMessages = {
   officialSite: 'Official verification site',
   officialSiteAdvice: 'Make sure your address bar shows exactly this site; results shown anywhere else cannot be trusted.',
   footer: 'Qingdao Premium Products office · no cookies, no tracking',
-  beijingTime: 'Beijing time',
   notices: {
     badRequest: { title: 'Not a verification link', body: 'This is not a Qingdao Premium Products verification link. Scan the QR code on the pack with your camera or WeChat.' },
     notFound: { title: 'Page not found', body: 'Scan the Qingdao Premium Products QR code on the pack with your camera or WeChat.' },

@@ -3,10 +3,12 @@
 // no cookies, and caching that can never hide a revocation. Responses are built directly from
 // constant plain-object headers: on Node that keeps @hono/node-server on its fast path.
 
-import type { Locale, Verdict } from '../core/index.ts';
+import type { Locale, PublicJwk, Verdict } from '../core/index.ts';
+import { INSPECT_CONTENT_TYPES, type InspectFile } from './inspect-assets.ts';
 import type { NoticeKind } from './messages.ts';
 import { NoticePage } from './views/notice.tsx';
-import { styleHashSource } from './views/style.ts';
+import { InspectShell } from './views/inspect.tsx';
+import { inspectStyleHashSource, styleHashSource } from './views/style.ts';
 import { VerdictPage } from './views/verdict.tsx';
 
 const COMMON = {
@@ -88,4 +90,54 @@ export function preflight(requestedHeaders: string | undefined): Response {
   };
   if (requestedHeaders) headers['access-control-allow-headers'] = requestedHeaders;
   return new Response(null, { status: 204, headers });
+}
+
+let inspectHeaders: Promise<Record<string, string>> | undefined;
+
+/**
+ * The inspector page's CSP: its own scripts, the decoder's wasm ('wasm-unsafe-eval'), its
+ * workers, same-origin fetches, the camera's stream and photos as blob: URLs; nothing else.
+ */
+function inspectCsp(style: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
+    "connect-src 'self'",
+    `style-src ${style}`,
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function inspectPageHeaders(): Promise<Record<string, string>> {
+  inspectHeaders ??= inspectStyleHashSource().then((style) => ({
+    ...COMMON,
+    'content-type': 'text/html; charset=UTF-8',
+    'content-security-policy': inspectCsp(style),
+    'cache-control': NO_CACHE,
+  }));
+  return inspectHeaders;
+}
+
+export async function inspectShell(root: PublicJwk | null, hosts: string[]): Promise<Response> {
+  const [headers, body] = await Promise.all([inspectPageHeaders(), (<InspectShell root={root} hosts={hosts} />).toString()]);
+  return new Response(body, { status: 200, headers });
+}
+
+/** One of the page's built files: revalidated each time online (the service worker keeps them offline). */
+export async function inspectAsset(name: InspectFile, body: BodyInit, etag: string | null): Promise<Response> {
+  const headers: Record<string, string> = {
+    ...COMMON,
+    'content-type': INSPECT_CONTENT_TYPES[name],
+    'cache-control': NO_CACHE,
+    'content-security-policy': inspectCsp("'none'"),
+  };
+  if (etag) headers.etag = etag;
+  if (name === 'sw.js') headers['service-worker-allowed'] = '/inspect';
+  return new Response(body, { status: 200, headers });
 }

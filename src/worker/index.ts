@@ -12,6 +12,7 @@ import type {
   Rpc,
 } from '@cloudflare/workers-types';
 import { createApp, parseVerifierConfig } from '../web/index.ts';
+import { workersAssets } from './assets.ts';
 import { workersSource } from './store.ts';
 import { durableKeeper, TrustKeeper } from './trust-keeper.ts';
 
@@ -51,6 +52,7 @@ function appFor(env: Env): App {
         root,
         verifyOrigin,
         minKeyListVersion,
+        assets: workersAssets(env.ASSETS),
       }),
     };
   }

@@ -123,6 +123,9 @@ describe.each(ED25519_ENGINES)('openBundle with the %s engine', (engine) => {
     const opened = await openBundle(await build('370212'), root, { engine });
     expect(opened).toMatchObject({ region: '370212', count: 4 });
     expect(await codes(opened.context)).toEqual({ 1: 'cannot_confirm', 2: 'suspended', 3: 'revoked', 4: 'expired', 5: 'authorized', 7: 'authorized' });
+    // What the device can tell an inspector: licence 1 is another district's, not a stale row.
+    expect([1, 2, 5, 99].map((s) => opened.includes(s))).toEqual([false, true, true, false]);
+    expect(opened.iat).toBe(T0.getTime() / 1000);
   });
 
   it('uses newer lists fetched since: a stale row cannot be confirmed, a new revocation shows', async () => {

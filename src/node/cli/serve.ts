@@ -139,6 +139,8 @@ demo holder accounts whose sign-ins are printed.`,
     let edgeDir: string;
     let dataDir: string;
     let verifyOrigin = originFromEnv(cli);
+    /** The origin printed in the registry's QR codes, where the registry is at hand. */
+    let printedOrigin: string | null = null;
     let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences>; portal: DemoPortal | null } | null = null;
     let portalFiles: { snapshotFile: string; dataDir: string } | null = null;
 
@@ -151,7 +153,8 @@ demo holder accounts whose sign-ins are printed.`,
         cli.globals.db = registry.dbPath;
         // The demo's pages name the site it really runs on, whatever PORT is.
         const listening = port(cli);
-        verifyOrigin ??= listening === 0 ? readConfig(registry.db).origin : `http://127.0.0.1:${listening}`;
+        printedOrigin = readConfig(registry.db).origin;
+        verifyOrigin ??= listening === 0 ? printedOrigin : `http://127.0.0.1:${listening}`;
         edgeDir = registry.edgeDir;
         dataDir = path.join(path.dirname(registry.dbPath), 'verifier');
       } finally {
@@ -168,10 +171,11 @@ demo holder accounts whose sign-ins are printed.`,
           dataDir: cli.io.env.QDYP_PORTAL_DIR ? cli.resolve(cli.io.env.QDYP_PORTAL_DIR) : path.join(paths.dir, 'portal'),
         };
       }
-      if (apps.includes('verifier') && verifyOrigin === null && fs.existsSync(paths.dbPath)) {
+      if (apps.includes('verifier') && fs.existsSync(paths.dbPath)) {
         const registry = openRegistry(paths.dbPath, { readonly: true });
         try {
-          verifyOrigin = readConfig(registry.db).origin;
+          printedOrigin = readConfig(registry.db).origin;
+          verifyOrigin ??= printedOrigin;
         } finally {
           registry.close();
         }
@@ -190,6 +194,7 @@ demo holder accounts whose sign-ins are printed.`,
             dataDir,
             rootJwk: readPinnedRoot(cli, text(parsed, 'root')),
             verifyOrigin,
+            sealOrigins: printedOrigin ? [printedOrigin] : [],
             mounts,
             minKeyListVersion: keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION),
             log: (line) => cli.err(line),
@@ -204,6 +209,7 @@ demo holder accounts whose sign-ins are printed.`,
     cli.out(`qdyp: serving ${where} (bound to ${server.host}:${server.port})`);
     if (apps.includes('verifier')) {
       cli.out(`  health:   ${base}/healthz`);
+      cli.out(`  inspector: ${base}/inspect  (现场查验; works offline after the first visit)`);
       cli.out(`  API:      ${base}/api/v1/verify?seal=SEAL`);
     }
     if (demo) {

@@ -2,6 +2,7 @@
 // state so the verdict reads by shape as well as by colour. Constant markup, no input in it.
 
 import { raw } from 'hono/html';
+import type { VerdictState } from '../../core/index.ts';
 
 const MARK_DRAWING =
   '<rect width="48" height="48" rx="11" fill="#0b4f8a"/>' +
@@ -12,10 +13,13 @@ const SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"';
 
 export const MARK = raw(`${SVG_OPEN} width="44" height="44" aria-hidden="true">${MARK_DRAWING}</svg>`);
 
+/** The mark as a standalone SVG file (the inspector app's icon). */
+export const MARK_SVG = `${SVG_OPEN} width="512" height="512">${MARK_DRAWING}</svg>`;
+
 /** The mark as the tab icon: a data: URL, so it costs no request. */
 export const MARK_ICON_HREF = `data:image/svg+xml,${encodeURIComponent(`${SVG_OPEN}>${MARK_DRAWING}</svg>`)}`;
 
-export type State = 'authorized' | 'suspended' | 'revoked' | 'expired' | 'pending' | 'unknown' | 'invalid';
+export type State = VerdictState;
 
 const ICON_SHAPES: Record<State, string> = {
   authorized: '<path d="M14 24.5l7 7 13-14"/>',

@@ -1,6 +1,8 @@
 // The page's only stylesheet, inline (no external requests) and allowed by the CSP through its
 // hash, so no other style can run. Colour and icon both tell the states apart.
 
+import { INSPECT_CSS } from './inspect-style.ts';
+
 export const CSS = `*{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:#eef1f4;color:#17202a;font:16px/1.55 system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Noto Sans SC",sans-serif}
@@ -35,14 +37,25 @@ ul{margin:0;padding-left:1.2rem}
 .meta{margin:.75rem .25rem 0;color:#56616c;font-size:.8rem}
 footer{margin-top:1.25rem;color:#5b6570;font-size:.75rem;text-align:center}`;
 
-let cspSource: Promise<string> | undefined;
-
-/** The CSP source that allows exactly CSS: `'sha256-…'`, computed once. */
-export function styleHashSource(): Promise<string> {
-  cspSource ??= crypto.subtle.digest('SHA-256', new TextEncoder().encode(CSS)).then((digest) => {
+function hashSource(css: string): Promise<string> {
+  return crypto.subtle.digest('SHA-256', new TextEncoder().encode(css)).then((digest) => {
     let binary = '';
     for (const byte of new Uint8Array(digest)) binary += String.fromCharCode(byte);
     return `'sha256-${btoa(binary)}'`;
   });
+}
+
+let cspSource: Promise<string> | undefined;
+let inspectCspSource: Promise<string> | undefined;
+
+/** The CSP source that allows exactly CSS: `'sha256-…'`, computed once. */
+export function styleHashSource(): Promise<string> {
+  cspSource ??= hashSource(CSS);
   return cspSource;
+}
+
+/** The same for the inspector page's stylesheet (CSS and its additions). */
+export function inspectStyleHashSource(): Promise<string> {
+  inspectCspSource ??= hashSource(CSS + INSPECT_CSS);
+  return inspectCspSource;
 }

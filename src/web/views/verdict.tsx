@@ -3,29 +3,16 @@
 // allows holder data), and when the status data is from. A revoked or suspended licence whose
 // details could not be confirmed still says so, without details.
 
-import { MESSAGES, REGIONS, type LicenceEntry, type Locale, type Outcome, type Verdict } from '../../core/index.ts';
+import { MESSAGES, REGIONS, VERDICT_STATE, type LicenceEntry, type Locale, type Verdict } from '../../core/index.ts';
 import { PAGE_MESSAGES } from '../messages.ts';
 import { formatDate, formatInstant } from './format.ts';
-import { stateIcon, type State } from './icons.ts';
+import { stateIcon } from './icons.ts';
 import { Layout } from './layout.tsx';
-
-const STATE: Record<Outcome, State> = {
-  authorized: 'authorized',
-  suspended: 'suspended',
-  revoked: 'revoked',
-  expired: 'expired',
-  not_yet_valid: 'pending',
-  cannot_confirm: 'unknown',
-  unknown_key: 'invalid',
-  key_compromised: 'invalid',
-  bad_signature: 'invalid',
-  malformed: 'invalid',
-};
 
 export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdict; locale: Locale; officialHost: string | null }) {
   const text = MESSAGES[locale].outcomes[verdict.code];
   const t = PAGE_MESSAGES[locale];
-  const state = STATE[verdict.code];
+  const state = VERDICT_STATE[verdict.code];
   return (
     <Layout locale={locale} title={text.title} officialHost={officialHost}>
       <section class={`verdict ${state}`} data-outcome={verdict.code}>
@@ -64,27 +51,28 @@ export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdic
 function Licence({ licence, locale }: { licence: LicenceEntry; locale: Locale }) {
   const t = PAGE_MESSAGES[locale];
   const m = MESSAGES[locale];
+  const f = m.fields;
   const region = licence.region ? (REGIONS[licence.region]?.[locale === 'en' ? 'en' : 'zh'] ?? licence.region) : null;
   return (
     <section class="card">
       <h2>{t.detailsHeading}</h2>
       <dl>
         <div class="holder">
-          <dt>{t.holder}</dt>
+          <dt>{f.holder}</dt>
           <dd>{licence.holder.name}</dd>
         </div>
-        {licence.holder.address && <Row label={t.address} value={licence.holder.address} />}
-        {licence.status !== 'valid' && <Row label={t.status} value={m.statuses[licence.status]} />}
-        {licence.status !== 'valid' && licence.statusReason && <Row label={t.statusReason} value={licence.statusReason} />}
-        {licence.status !== 'valid' && <Row label={t.statusChangedAt} value={formatInstant(licence.statusChangedAt, locale)} />}
-        <Row label={t.products} values={licence.products} />
-        <Row label={t.trademarks} values={licence.trademarks} />
-        <Row label={t.tier} value={m.tiers[licence.tier]} />
-        <Row label={t.sector} value={licence.chain ? `${m.sectors[licence.sector]} · ${licence.chain}` : m.sectors[licence.sector]} />
-        {region && <Row label={t.region} value={region} />}
-        <Row label={t.number} value={licence.number} />
-        <Row label={t.validity} value={`${formatDate(licence.validFrom, locale)} – ${formatDate(licence.validUntil, locale)}`} />
-        <Row label={t.uscc} value={licence.holder.uscc} />
+        {licence.holder.address && <Row label={f.address} value={licence.holder.address} />}
+        {licence.status !== 'valid' && <Row label={f.status} value={m.statuses[licence.status]} />}
+        {licence.status !== 'valid' && licence.statusReason && <Row label={f.statusReason} value={licence.statusReason} />}
+        {licence.status !== 'valid' && <Row label={f.statusChangedAt} value={formatInstant(licence.statusChangedAt, locale)} />}
+        <Row label={f.products} values={licence.products} />
+        <Row label={f.trademarks} values={licence.trademarks} />
+        <Row label={f.tier} value={m.tiers[licence.tier]} />
+        <Row label={f.sector} value={licence.chain ? `${m.sectors[licence.sector]} · ${licence.chain}` : m.sectors[licence.sector]} />
+        {region && <Row label={f.region} value={region} />}
+        <Row label={f.number} value={licence.number} />
+        <Row label={f.validity} value={`${formatDate(licence.validFrom, locale)} – ${formatDate(licence.validUntil, locale)}`} />
+        <Row label={f.uscc} value={licence.holder.uscc} />
       </dl>
     </section>
   );
