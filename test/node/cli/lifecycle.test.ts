@@ -192,14 +192,14 @@ describe('verify inputs', () => {
     expect(untrusted.json().code).toBe('cannot_confirm');
   });
 
-  it('garbage is malformed; an image is refused for now; no pinned root is a usage error', async () => {
+  it('garbage is malformed; a picture that is no label photo is refused; no pinned root is a usage error', async () => {
     const reg = await withLicence();
     expect(await verdict(reg, 'HTTPS://V.QDYP.CN/V/NOTASEAL')).toMatchObject({ exit: 1, code: 'malformed', licence: null });
     const png = path.join(reg.dir, 'label.png');
     fs.writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const image = await reg.run(['verify', png]);
-    expect(image.code).toBe(2);
-    expect(image.stderr).toMatch(/image is not supported yet/);
+    expect(image.code).toBe(1);
+    expect(image.stderr).toMatch(/label\.png cannot be read as a photo of a label/);
     fs.rmSync(path.join(reg.dir, 'root.public.jwk'));
     const noRoot = await reg.run(['verify', reg.url]);
     expect(noRoot.code).toBe(2);
