@@ -196,7 +196,7 @@ class InspectPage {
     const attempt = this.trust?.lastAttempt;
     if (attempt && !attempt.ok && attempt.error) {
       const reason = SYNC_ERRORS[this.locale][attempt.error];
-      banners.push(h('p', { class: 'notice bad', 'data-banner': 'sync-failed' }, t.syncFailed(instant(new Date(attempt.at).toISOString(), this.locale), reason), this.lastSyncDetail ? ` (${this.lastSyncDetail})` : '', ' ', this.trust?.opened ? t.stillUsing : ''));
+      banners.push(h('p', { class: 'notice bad', 'data-banner': 'sync-failed' }, t.syncFailed(instant(new Date(attempt.at).toISOString(), this.locale), reason), this.lastSyncDetail && this.locale === 'en' ? ` (${this.lastSyncDetail})` : '', ' ', this.trust?.opened ? t.stillUsing : ''));
     }
     if (!navigator.onLine) banners.push(h('p', { class: 'notice', 'data-banner': 'offline' }, t.offlineNow));
     if (this.persisted === false && this.trust?.opened) banners.push(h('p', { class: 'notice', 'data-banner': 'storage' }, t.storageNotPersisted));
@@ -273,7 +273,7 @@ class InspectPage {
 
   private exportCsv(checks: CheckRecord[]): void {
     const t = this.t;
-    const rows = [t.csvColumns as readonly string[], ...checks.map((c) => [c.at, c.number, c.holder, c.code, c.code === 'foreign' ? `${t.notOurs}: ${c.text ?? ''}` : MESSAGES[this.locale].outcomes[c.code].title, c.statusAsOf, c.where ? t.judgedShort[c.where] : ''])];
+    const rows = [t.csvColumns as readonly string[], ...checks.map((c) => [c.at, c.number, c.holder, c.code, c.code === 'foreign' ? `${t.notOurs}: ${c.text ?? ''}` : MESSAGES[this.locale].outcomes[c.code].title, c.statusAsOf, c.where ? t.judgedShort[c.where] : '', c.text ?? ''])];
     const blob = new Blob([csvDocument(rows)], { type: 'text/csv;charset=utf-8' });
     const link = h('a', { href: URL.createObjectURL(blob), download: `qdyp-checks-${new Date().toISOString().slice(0, 10)}.csv` }) as HTMLAnchorElement;
     document.body.append(link);
@@ -352,7 +352,7 @@ class InspectPage {
     }
     this.ui.result.replaceChildren(verdictView(judged, this.now().now, this.locale));
     const l = judged.verdict.licence;
-    await this.record({ at: judged.verdict.checkedAt, number: l?.number ?? null, holder: l?.holder.name ?? null, code: judged.verdict.code, statusAsOf: judged.verdict.statusAsOf, where: judged.where });
+    await this.record({ at: judged.verdict.checkedAt, number: l?.number ?? null, holder: l?.holder.name ?? null, code: judged.verdict.code, statusAsOf: judged.verdict.statusAsOf, where: judged.where, text: scanned.text.slice(0, 500) });
   }
 
   private async record(check: CheckRecord): Promise<void> {

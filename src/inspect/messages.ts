@@ -52,7 +52,8 @@ export interface InspectMessages {
   exportCsv: string;
   clearHistory: string;
   confirmClear: string;
-  csvColumns: [string, string, string, string, string, string, string];
+  csvColumns: [string, string, string, string, string, string, string, string];
+  noStatusData: string;
   judgedShort: Record<'device' | 'online', string>;
   detailsHeading: string;
   detailsUnconfirmed: string;
@@ -119,7 +120,8 @@ const zhCN: InspectMessages = {
   exportCsv: '导出 CSV',
   clearHistory: '清空记录',
   confirmClear: '确定清空本机的全部查验记录？',
-  csvColumns: ['查验时间', '许可编号', '持有人', '结果代码', '结果', '状态数据截至', '查验方式'],
+  csvColumns: ['查验时间', '许可编号', '持有人', '结果代码', '结果', '状态数据截至', '查验方式', '二维码内容'],
+  noStatusData: '没有可用的状态数据',
   judgedShort: { device: '本机离线', online: '联网' },
   detailsHeading: '授权详情',
   detailsUnconfirmed: '状态列表显示如上；该许可的详情暂时无法确认。',
@@ -183,7 +185,8 @@ const en: InspectMessages = {
   exportCsv: 'Export CSV',
   clearHistory: 'Clear history',
   confirmClear: 'Clear every check recorded on this device?',
-  csvColumns: ['Checked at', 'Licence number', 'Holder', 'Verdict code', 'Verdict', 'Status as of', 'Judged'],
+  csvColumns: ['Checked at', 'Licence number', 'Holder', 'Verdict code', 'Verdict', 'Status as of', 'Judged', 'QR code text'],
+  noStatusData: 'No usable status data',
   judgedShort: { device: 'device, offline', online: 'online' },
   detailsHeading: 'What the licence covers',
   detailsUnconfirmed: 'The status list says so; the licence’s details could not be confirmed right now.',

@@ -48,8 +48,10 @@ export function verdictView(judged: Judged, now: Date, locale: Locale): HTMLElem
       'p',
       { class: 'asof', 'data-asof': verdict.statusAsOf ?? '' },
       h('b', {}, judged.where === 'online' ? t.judgedOnline : t.judgedDevice),
-      ' · ',
-      verdict.statusAsOf ? t.statusAsOf(instant(verdict.statusAsOf, locale), age(verdict.statusAsOf, now, locale)) : MESSAGES[locale].outcomes.cannot_confirm.summary,
+      // A seal that failed its own checks says nothing about status: no data age beside it.
+      SHOWS_LICENCE.has(verdict.code) || verdict.code === 'cannot_confirm'
+        ? [' · ', verdict.statusAsOf ? t.statusAsOf(instant(verdict.statusAsOf, locale), age(verdict.statusAsOf, now, locale)) : t.noStatusData]
+        : [],
     ),
     judged.reason && h('p', { class: 'reason', 'data-reason': judged.reason }, t.reasons[judged.reason]),
     !verdict.authorized && h('section', { class: 'card' }, h('p', {}, text.advice)),

@@ -68,7 +68,7 @@ export class Scanner {
     const probe = probeImage(head);
     if (!probe) return { ok: false, reason: 'not_image' };
     if (probe.width * probe.height > MAX_PHOTO_PIXELS) return { ok: false, reason: 'too_large', width: probe.width, height: probe.height };
-    const reply = await this.ask({ kind: 'file', blob: file, width: probe.width, height: probe.height });
+    const reply = await this.ask({ kind: 'file', blob: file, type: probe.type, width: probe.width, height: probe.height });
     if ('error' in reply) return { ok: false, reason: 'decode_failed' };
     return reply.texts[0] ? { ok: true, text: reply.texts[0] } : { ok: false, reason: 'no_code' };
   }

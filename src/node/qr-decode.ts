@@ -4,25 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { prepareZXingModule, readBarcodes, type ReaderOptions, type ZXingReaderModule } from 'zxing-wasm/reader';
-import { MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, probeImage, QR_READER_OPTIONS } from '../core/index.ts';
+import { MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, probeImage, QR_READER_OPTIONS, QR_SECOND_PASS_OPTIONS } from '../core/index.ts';
 
 export type QrDecodeResult =
   | { ok: true; text: string; width: number; height: number }
   | { ok: false; reason: 'not_image' | 'too_large' | 'no_code'; message: string };
 
-/**
- * The first pass: the inspector page's settings (src/core/qr-reader.ts), QR codes only. zxing's
- * local-average binarizer (its default) and downscaled retries read the most of bar P9's photos
- * (`npm run bench -- decode`); the other binarizers read fewer.
- */
-const FIRST_PASS: ReaderOptions = { ...(QR_READER_OPTIONS as ReaderOptions), formats: ['QRCode'], binarizer: 'LocalAverage' };
-
-/**
- * The second pass, only when the first finds nothing: the same with zxing's denoising filter
- * (a morphological closing), which recovers some codes under glare and noise. It costs about as
- * much again, so it is not the first pass.
- */
-const SECOND_PASS: ReaderOptions = { ...FIRST_PASS, tryDenoise: true };
+/** The page's two passes (src/core/qr-reader.ts), the second only when the first finds nothing. */
+const FIRST_PASS = QR_READER_OPTIONS as unknown as ReaderOptions;
+const SECOND_PASS = QR_SECOND_PASS_OPTIONS as unknown as ReaderOptions;
 
 let zxing: Promise<ZXingReaderModule> | null = null;
 
