@@ -408,6 +408,14 @@ describe('the inspector page /inspect in Chromium at 360×740', () => {
     const en = await upload(page, photos.huangdao);
     expect(en.reason).toBe('not_in_district');
     expect(en.text).toContain('Not in this district’s data');
+    // Back online, it syncs by itself (no reload, no button), and what the district's data
+    // cannot confirm is asked of the edge: judged online.
+    const before = hits.length;
+    await context.setOffline(false);
+    await expect.poll(() => hits.slice(before).some((h) => h.startsWith('GET /api/v1/bundle?region=370212')), { timeout: 10_000 }).toBe(true);
+    const online = await upload(page, photos.huangdao);
+    expect(online).toMatchObject({ outcome: 'authorized', where: 'online', reason: null });
+    expect(online.text).toContain('Judged online');
     expect(phone.errors).toEqual([]);
   });
 

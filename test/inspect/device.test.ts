@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle, STATUS_LIFETIME_S } from '../../src/core/index.ts';
 import { Device, trustedNow, type DeviceStore } from '../../src/inspect/device.ts';
-import { classifyCode, judgeOnDevice } from '../../src/inspect/judge.ts';
+import { classifyCode, judgeOnDevice, judgeOnline } from '../../src/inspect/judge.ts';
 import { bundleRows, issue, newProgramme, publish, revise, T0, type Programme, type Published } from '../support/programme.ts';
 
 class MemoryStore implements DeviceStore {
@@ -195,5 +195,26 @@ describe('what a code is', () => {
     ]) {
       expect(classifyCode(text, hosts), text).toEqual({ kind: 'foreign', text });
     }
+  });
+});
+
+describe('asking the edge', () => {
+  it('takes a verdict from /api/v1/verify as judged online; anything else is no answer', async () => {
+    const verdict = { code: 'authorized', authorized: true, licence: null, statusAsOf: T0.toISOString(), checkedAt: T0.toISOString() };
+    const asked: string[] = [];
+    const ok = await judgeOnline('SEAL+/', async (path) => {
+      asked.push(path);
+      return Response.json(verdict);
+    });
+    expect(ok).toEqual({ verdict, where: 'online', reason: null });
+    expect(asked).toEqual(['/api/v1/verify?seal=SEAL%2B%2F']);
+    expect(await judgeOnline('S', async () => new Response('down', { status: 503 }))).toBeNull();
+    expect(await judgeOnline('S', async () => new Response('<html>wifi login</html>'))).toBeNull();
+    expect(await judgeOnline('S', async () => Response.json({ code: 7 }))).toBeNull();
+    expect(await judgeOnline('S', async () => Promise.reject(new TypeError('Failed to fetch')))).toBeNull();
+    // Poor signal: a request that never answers is given up after the timeout.
+    const hanging = (_: string, init?: RequestInit) =>
+      new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    expect(await judgeOnline('S', hanging, 50)).toBeNull();
   });
 });
