@@ -6,7 +6,7 @@
 // (and shown) until one succeeds. Storage is behind DeviceStore: IndexedDB in the page, a Map
 // in the tests.
 
-import { openBundle, QdypError, type Codecs, type OpenedBundle, type RootTrust, type TrustContext } from '../core/index.ts';
+import { buildTrustContext, openBundle, QdypError, type Codecs, type OpenedBundle, type RootTrust, type TrustContext } from '../core/index.ts';
 
 /** The device's saved state: one record, written whole, so a crash never leaves half a sync. */
 export interface SavedTrust {
@@ -50,6 +50,8 @@ export const EMPTY_FLOORS: Floors = { keyListVersion: 0, statusIat: 0, revisionI
 
 /** Clock skew tolerated before the device clock counts as behind the signed data. */
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** A bundle older than this is downloaded again on the next sync; younger, only the lists are. */
+export const BUNDLE_REFRESH_MS = 6 * 60 * 60 * 1000;
 /** A warning shows when the status data is older than this. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -128,35 +130,60 @@ export class Device {
   }
 
   /**
-   * Downloads a bundle (and the current lists beside it), verifies them together under the
-   * floors, and saves them only if they are usable now and not older than what is held. On any
-   * failure the saved data stays as it was; the failed attempt is recorded.
+   * Downloads the current lists and, when `full` or when the bundle on the device is older than
+   * BUNDLE_REFRESH_MS (or for another district), the bundle beside them; verifies them together
+   * under the floors, and saves them only if they are usable now and not older than what is
+   * held. The lists alone are a few kilobytes and carry every revocation and suspension: poor
+   * signal need not download megabytes to learn of them. On any failure the saved data stays as
+   * it was; the failed attempt is recorded.
    */
-  async sync(fetcher: (path: string) => Promise<Response>, region: string | null): Promise<{ ok: boolean; error?: SyncError; detail?: string; trust: DeviceTrust }> {
+  async sync(
+    fetcher: (path: string) => Promise<Response>,
+    region: string | null,
+    options: { full?: boolean } = {},
+  ): Promise<{ ok: boolean; error?: SyncError; detail?: string; trust: DeviceTrust; bundleFetched: boolean }> {
     const current = await this.load();
+    const held = current.opened && current.saved?.region === region ? current.saved : null;
+    const listsOnly = !options.full && held !== null && this.deviceClock() - current.opened!.iat * 1000 < BUNDLE_REFRESH_MS;
     const fail = async (error: SyncError, detail?: string) => {
       const attempt: SyncAttempt = { at: this.deviceClock(), ok: false, error };
       await this.store.put({ lastAttempt: attempt }).catch(() => {});
-      return { ok: false, error, detail, trust: { ...current, lastAttempt: attempt } };
+      return { ok: false, error, detail, trust: { ...current, lastAttempt: attempt }, bundleFetched: !listsOnly };
     };
     let bytes: Uint8Array;
     let lists: [string | null, string | null, string | null];
     try {
       const query = region ? `?region=${encodeURIComponent(region)}` : '';
       const [bundle, ...texts] = await Promise.all([
-        fetcher(`/api/v1/bundle${query}`),
+        listsOnly ? Promise.resolve(null) : fetcher(`/api/v1/bundle${query}`),
         fetcher('/api/v1/key-list'),
         fetcher('/api/v1/status-list'),
         fetcher('/api/v1/revision-list'),
       ]);
-      if (bundle.status === 404) return fail('not_published');
-      if (!bundle.ok) return fail('http', `HTTP ${bundle.status}`);
-      bytes = new Uint8Array(await bundle.arrayBuffer());
+      if (bundle) {
+        if (bundle.status === 404) return fail('not_published');
+        if (!bundle.ok) return fail('http', `HTTP ${bundle.status}`);
+        bytes = new Uint8Array(await bundle.arrayBuffer());
+      } else {
+        bytes = held!.bundle;
+        if (texts.some((r) => !r.ok)) return fail('http', `HTTP ${texts.find((r) => !r.ok)!.status}`);
+      }
       lists = (await Promise.all(texts.map((r) => (r.ok ? r.text() : Promise.resolve(null))))) as typeof lists;
     } catch {
       return fail('offline');
     }
     const floors = current.floors;
+    if (listsOnly) {
+      // The held bundle's own lists must not cover for older ones the server sent: a replay is a
+      // failed sync, said so, not a quiet success that resets the data's age.
+      const fetched = await buildTrustContext(
+        { keyList: lists[0], statusList: lists[1], revisionList: lists[2] },
+        { root: this.root, ...this.codecs, minKeyListVersion: floors.keyListVersion, minStatusIat: floors.statusIat, minRevisionIat: floors.revisionIat, time: trustedNow(this.deviceClock(), floors).now },
+      );
+      const replayed = fetched.problems.find((p) => p.code === 'ERR_STATUS_ROLLBACK' || p.code === 'ERR_KEY_LIST_ROLLBACK');
+      if (replayed) return fail('rolled_back', replayed.message);
+      if (!fetched.keyList || !fetched.statusList || !fetched.revisionList) return fail('refused', fetched.problems[0]?.message);
+    }
     const candidate: SavedTrust = { bundle: bytes, region, keyList: lists[0], statusList: lists[1], revisionList: lists[2], syncedAt: this.deviceClock() };
     let opened: OpenedBundle;
     try {
@@ -181,6 +208,6 @@ export class Device {
     } catch {
       return fail('storage');
     }
-    return { ok: true, trust: { opened, floors: nextFloors, saved: candidate, lastAttempt: attempt, problem: null } };
+    return { ok: true, trust: { opened, floors: nextFloors, saved: candidate, lastAttempt: attempt, problem: null }, bundleFetched: !listsOnly };
   }
 }

@@ -214,9 +214,9 @@ class InspectPage {
       if (code === '370200') continue;
       scope.append(h('option', { value: code, selected: current === code }, this.locale === 'en' ? name.en : name.zh));
     }
-    scope.addEventListener('change', () => void this.sync(scope.value || null));
+    scope.addEventListener('change', () => void this.sync(scope.value || null, true));
     const sync = h('button', { type: 'button', id: 'sync', disabled: this.syncing || !this.device }, this.syncing ? t.syncing : t.sync);
-    sync.addEventListener('click', () => void this.sync(scope.value || null));
+    sync.addEventListener('click', () => void this.sync(scope.value || null, true));
     const status = opened?.context.statusList;
     const scopeName = opened?.region ? (this.locale === 'en' ? REGIONS[opened.region]?.en : REGIONS[opened.region]?.zh) ?? opened.region : t.wholeCity;
     this.ui.data.replaceChildren(
@@ -282,14 +282,15 @@ class InspectPage {
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   }
 
-  private async sync(region?: string | null): Promise<void> {
+  /** `full`: the bundle too, whatever its age (the button, a change of district). */
+  private async sync(region?: string | null, full = false): Promise<void> {
     if (!this.device || this.syncing) return;
     const scope = region === undefined ? (this.trust?.saved?.region ?? null) : region;
     if (scope !== null && !isRegionCode(scope)) return;
     this.syncing = true;
     this.renderData();
     try {
-      const result = await this.device.sync(fetchPath, scope);
+      const result = await this.device.sync(fetchPath, scope, { full });
       this.trust = result.trust;
       this.lastSyncDetail = result.detail;
       if (result.ok && this.persisted === null) this.persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
@@ -351,6 +352,8 @@ class InspectPage {
       else if (judged.reason === 'no_data') judged = { ...judged, reason: 'online_failed' };
     }
     this.ui.result.replaceChildren(verdictView(judged, this.now().now, this.locale));
+    // On a small screen the verdict may open below the fold: bring it into view.
+    this.ui.result.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
     const l = judged.verdict.licence;
     await this.record({ at: judged.verdict.checkedAt, number: l?.number ?? null, holder: l?.holder.name ?? null, code: judged.verdict.code, statusAsOf: judged.verdict.statusAsOf, where: judged.where, text: scanned.text.slice(0, 500) });
   }

@@ -3,7 +3,7 @@
 // it trusts. The page stores the same records in IndexedDB (test/e2e/inspect.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle, STATUS_LIFETIME_S } from '../../src/core/index.ts';
-import { Device, trustedNow, type DeviceStore } from '../../src/inspect/device.ts';
+import { BUNDLE_REFRESH_MS, Device, trustedNow, type DeviceStore } from '../../src/inspect/device.ts';
 import { classifyCode, judgeOnDevice, judgeOnline } from '../../src/inspect/judge.ts';
 import { bundleRows, issue, newProgramme, publish, revise, T0, type Programme, type Published } from '../support/programme.ts';
 
@@ -91,7 +91,7 @@ describe('syncing the device', () => {
       ["another programme's bundle", server({ published: otherPublished, bundle: foreign }, {}).fetcher, 'refused'],
     ];
     for (const [name, fetcher, error] of cases) {
-      const result = await device.sync(fetcher, null);
+      const result = await device.sync(fetcher, null, { full: true });
       expect([name, result.ok, result.error]).toEqual([name, false, error]);
       expect(store.data.get('trust'), name).toEqual(saved);
       expect(store.data.get('lastAttempt'), name).toMatchObject({ ok: false, error });
@@ -100,7 +100,7 @@ describe('syncing the device', () => {
       expect(trust.lastAttempt, name).toMatchObject({ ok: false, error });
     }
     store.failWrites = true;
-    expect((await device.sync(server(good).fetcher, null)).error).toBe('storage');
+    expect((await device.sync(server(good).fetcher, null, { full: true })).error).toBe('storage');
     store.failWrites = false;
     expect(store.data.get('trust')).toEqual(saved);
   });
@@ -112,7 +112,8 @@ describe('syncing the device', () => {
     const newer = await edition(new Date(T0.getTime() + 2 * HOUR));
     const device = new Device(store, p.root, () => T0.getTime() + 3 * HOUR);
     expect((await device.sync(server(newer).fetcher, null)).ok).toBe(true);
-    const replay = await device.sync(server(old).fetcher, null);
+    const replay = await device.sync(server(old).fetcher, null, { full: true });
+    expect(await device.sync(server(old).fetcher, null)).toMatchObject({ ok: false, error: 'rolled_back', bundleFetched: false });
     expect(replay).toMatchObject({ ok: false, error: 'rolled_back' });
     const trust = await device.load();
     expect(trust.opened?.asOf).toBe(new Date(T0.getTime() + 2 * HOUR).toISOString());
@@ -150,6 +151,44 @@ describe('syncing the device', () => {
 
   it('with no data the verdict is cannot_confirm because there is none', async () => {
     expect(await judgeOnDevice(p.seals.get(1)!, null, T0)).toMatchObject({ verdict: { code: 'cannot_confirm' }, reason: 'no_data' });
+  });
+});
+
+describe('syncing on poor signal', () => {
+  it('a routine sync of a young bundle fetches only the lists, and still learns every revocation', async () => {
+    const q = await newProgramme();
+    await issue(q, 1);
+    await issue(q, 2);
+    const time0 = T0;
+    const published = await publish(q, { time: time0 });
+    const bundle = await buildBundle({ ...published, rows: bundleRows(q), region: null, time: time0 }, q.keys[0]!.signer);
+    const store = new MemoryStore();
+    let clock = time0.getTime() + 60_000;
+    const device = new Device(store, q.root, () => clock);
+    expect((await device.sync(server({ published, bundle }).fetcher, null)).bundleFetched).toBe(true);
+    revise(q, 2, { status: 'revoked', statusReason: '冒用' });
+    const later = await publish(q, { time: new Date(time0.getTime() + HOUR) });
+    clock = time0.getTime() + 2 * HOUR;
+    const quiet = server({ published: later, bundle });
+    const routine = await device.sync(quiet.fetcher, null);
+    expect(routine).toMatchObject({ ok: true, bundleFetched: false });
+    expect(quiet.requested.some((p) => p.startsWith('/api/v1/bundle'))).toBe(false);
+    const trust = await device.load();
+    const now = new Date(clock);
+    expect((await judgeOnDevice(q.seals.get(2)!, trust.opened, now)).verdict.code).toBe('revoked');
+    expect(trust.opened?.context.statusList?.iat).toBe(time0.getTime() / 1000 + 3600);
+    // The button (full) and an old bundle both download it again.
+    expect((await device.sync(quiet.fetcher, null, { full: true })).bundleFetched).toBe(true);
+    clock = time0.getTime() + BUNDLE_REFRESH_MS + HOUR;
+    expect((await device.sync(quiet.fetcher, null)).bundleFetched).toBe(true);
+    // Lists that fail to arrive on a routine sync are a failed sync, the data kept.
+    clock = time0.getTime() + 2 * HOUR;
+    const fresh = new MemoryStore();
+    const d2 = new Device(fresh, q.root, () => clock);
+    await d2.sync(server({ published: later, bundle }).fetcher, null);
+    const broken = await d2.sync(server({ published: later, bundle }, { '/api/v1/status-list': new Response('', { status: 502 }) }).fetcher, null);
+    expect(broken).toMatchObject({ ok: false, error: 'http', bundleFetched: false });
+    expect((await d2.load()).opened?.count).toBe(2);
   });
 });
 
