@@ -9,6 +9,7 @@ export * from './ed25519.ts';
 export * from './entry.ts';
 export * from './errors.ts';
 export * from './image-probe.ts';
+export * from './inspector.ts';
 export * from './jws.ts';
 export * from './key-list.ts';
 export * from './keys.ts';

@@ -65,7 +65,7 @@ export interface TrustContext {
 
 export const MAX_STATUS_LIST_BYTES = 1024 * 1024;
 /** Clock skew tolerated before a list dated in the future is refused (as verify.ts does per verdict). */
-const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** Up to a byte a licence: a million licences with scattered revisions stay well inside. */
 export const MAX_REVISION_LIST_BYTES = 4 * 1024 * 1024;
 
@@ -164,7 +164,7 @@ export async function buildTrustContext(artifacts: TrustArtifacts, options: Trus
 export async function verifyIssued<T extends { iat: number }>(
   text: string,
   keyList: TrustedKeyList | null,
-  typ: (typeof TYP)['statusList' | 'revisionList' | 'bundle'],
+  typ: (typeof TYP)['statusList' | 'revisionList' | 'bundle' | 'revokedInspectors'],
   maxBytes: number,
   decode: (payload: unknown) => T | Promise<T>,
   codecs: Pick<Codecs, 'base64'> = {},

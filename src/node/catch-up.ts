@@ -3,8 +3,9 @@
 // widened again. Before a restore writes anything, the published state (an edge directory: the
 // registry's own edge/, or a copy of production's given with --edge) is read, verified with the
 // backup's root, and compared with the backup:
-// - a newer key list, or licences issued after the backup, cannot be caught up (their keys and
-//   seals are not in the backup): the restore is refused, naming what is newer;
+// - a newer key list, licences issued after the backup, or inspector tokens revoked after it
+//   cannot be caught up (their keys, seals and token ids are not in the backup): the restore
+//   is refused, naming what is newer;
 // - a licence whose published revision differs from the backup's is caught up: its published
 //   entry (verified) is adopted into the registry — scope, period, status with its reason, the
 //   holder's name and address — its document re-signed, and its revision moved past the
@@ -14,6 +15,7 @@ import {
   buildTrustContext,
   canonicalLicenceEntry,
   licenceEntryKey,
+  parseRevokedInspectors,
   QdypError,
   verifyLicenceEntry,
   rootTrust,
@@ -21,6 +23,7 @@ import {
   STATUS_VALUE,
   type LicenceEntry,
   type LicenceStatus,
+  type TrustedKeyList,
 } from '../core/index.ts';
 import { readEdgeText, readEdgeTextSync } from './edge-store.ts';
 import { RefusedError } from './errors.ts';
@@ -29,6 +32,7 @@ import { appendAudit } from './registry/audit.ts';
 import { readConfig } from './registry/config.ts';
 import type { Db } from './registry/db.ts';
 import { getHolder, updateHolderRow } from './registry/holders.ts';
+import { revocationCount } from './registry/inspectors.ts';
 import { getLicenceBySerial, listLicences, setRevision, updateLicenceRow, type LicenceRecord } from './registry/licences.ts';
 
 export interface CatchUp {
@@ -63,6 +67,10 @@ export async function planCatchUp(db: Db, edgeDir: string, now: Date): Promise<C
   if (ctx.keyList.version > config.keyListVersion) {
     throw refuse(`the key list is version ${ctx.keyList.version}, the backup's ${config.keyListVersion} (a key ceremony happened after the backup: restore a newer backup)`);
   }
+  const revocations = await revokedVersion(readEdgeTextSync(edgeDir, 'revoked-inspectors'), ctx.keyList);
+  if (revocations !== null && revocations > revocationCount(db)) {
+    throw refuse(`the revoked-inspectors list is version ${revocations}, the backup has ${revocationCount(db)} revocation(s) (inspector tokens were revoked after the backup: restore a newer backup)`);
+  }
   const listIat = Math.max(ctx.statusList?.iat ?? 0, ctx.revisionList?.iat ?? 0) || null;
   if (!ctx.statusList || !ctx.revisionList) return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: [] };
   const licences = new Map(listLicences(db).map((l) => [l.serial, l]));
@@ -96,6 +104,17 @@ export async function planCatchUp(db: Db, edgeDir: string, now: Date): Promise<C
     plan.push({ serial: licence.serial, number: licence.number, entry: { ...entry, status: published }, revision: rev + 1 });
   }
   return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: plan };
+}
+
+/** A published revoked-inspectors list's version; null if none verifies (or it predates versions). */
+async function revokedVersion(text: string | null, keyList: TrustedKeyList): Promise<number | null> {
+  if (text === null) return null;
+  try {
+    return (await parseRevokedInspectors(text, keyList)).version;
+  } catch (error) {
+    if (error instanceof QdypError) return null;
+    throw error;
+  }
 }
 
 /** The full revision an entry (already verified) was signed at. */

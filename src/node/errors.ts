@@ -23,6 +23,7 @@ export type RefusalCode =
   | 'invalid_transition'
   | 'nothing_to_change'
   | 'unknown_key'
+  | 'unknown_inspector'
   | 'key_not_signing'
   | 'missing_private_key'
   | 'invalid_private_key'

@@ -25,12 +25,11 @@ import {
   licenceEntrySigningInput,
   REGIONS,
   revisionListUri,
-  signJws,
   signRevisionList,
+  signRevokedInspectors,
   signStatusList,
   statusListUri,
   STATUS_VALUE,
-  TYP,
   type BundleRow,
 } from '../core/index.ts';
 import { edgeHas, kvBulkEntries, writeEdgeFile } from './edge-store.ts';
@@ -40,6 +39,7 @@ import { ed25519 } from './issuer/signing.ts';
 import { loadSigner } from './key-files.ts';
 import { readConfig } from './registry/config.ts';
 import type { Registry } from './registry/db.ts';
+import { revocationCount, revokedJtis } from './registry/inspectors.ts';
 import { activeKey } from './registry/keys.ts';
 import { licenceEntry, licencesBySerial, licencesToReseal, listLicences, publishedState } from './registry/licences.ts';
 import { ensureTarget, markPublished, nextListIat, pendingEntries, releaseLease, takeLease, targetState, type PublishTarget } from './registry/publishing.ts';
@@ -51,6 +51,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const KV_BULK_MAX = 10_000;
 /** Above this many entries, files are flushed together (syncfs) rather than one by one. */
 const FLUSH_EACH_UP_TO = 200;
+/**
+ * A revoked token's id stays on the list this long past the token's own expiry (for verifiers
+ * whose clocks run behind); after that every verifier refuses the token as expired anyway.
+ */
+const REVOKED_LISTED_PAST_EXPIRY_MS = DAY_MS;
 
 /** Where a bundle is published, one per district plus `bundle` for the whole programme. */
 export const BUNDLE_REGIONS: readonly (string | null)[] = [null, ...Object.keys(REGIONS).filter((code) => code !== '370200')];
@@ -112,6 +117,8 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
       all: options.bundles ? all : null,
       reseal: licencesToReseal(db).length,
       listIat,
+      revocations: revocationCount(db),
+      revokedJtis: revokedJtis(db, new Date(listIat * 1000 - REVOKED_LISTED_PAST_EXPIRY_MS).toISOString()),
     };
   }).immediate();
   const { config, key } = snapshot;
@@ -148,7 +155,8 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
   }
   const statusList = await signStatusList(statuses, { uri: statusListUri(config.origin), time: signedAt }, signer);
   const revisionList = await signRevisionList(revisions, { uri: revisionListUri(config.origin), time: signedAt }, signer);
-  const revokedInspectors = await signJws({ iat, jtis: [] }, TYP.revokedInspectors, signer);
+  // Its version is the number of revocations ever made: it grows with each, never goes back.
+  const revokedInspectors = await signRevokedInspectors({ version: snapshot.revocations, jtis: snapshot.revokedJtis, time: signedAt }, signer);
 
   const bundles: [string, Uint8Array][] = [];
   if (snapshot.all) {

@@ -70,7 +70,8 @@ describe('publish', () => {
     const key = activeKey(ctx.registry.db)!;
     const revoked = await compactVerify(lists['revoked-inspectors']!, await importJWK(key.jwk, 'EdDSA'));
     expect(revoked.protectedHeader).toMatchObject({ typ: 'qdyp-revoked-inspectors+jwt', kid: key.kid });
-    expect(JSON.parse(new TextDecoder().decode(revoked.payload))).toEqual({ iat: Math.floor(ctx.now.getTime() / 1000), jtis: [] });
+    const iat = Math.floor(ctx.now.getTime() / 1000);
+    expect(JSON.parse(new TextDecoder().decode(revoked.payload))).toEqual({ iss: 'qdyp', version: 0, iat, exp: iat + 14 * 24 * 60 * 60, jtis: [] });
     expect(unpublished(ctx.registry.db)).toEqual([]);
   });
 

@@ -17,7 +17,7 @@ export const audit = command({
   usage: '[--licence NUMBER] [--since DATE]',
   help: `Options:
   --licence NUMBER   only events about this licence
-  --subject ID       only events about this holder (USCC) or key (kid)
+  --subject ID       only events about this holder (USCC), key (kid) or inspector (id)
   --since DATE       only events from this day on (YYYY-MM-DD in China Standard Time, or an
                      ISO-8601 instant)`,
   options: { licence: { type: 'string' }, subject: { type: 'string' }, since: { type: 'string' } },

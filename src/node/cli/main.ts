@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   verify: { summary: 'verify a seal URL, a seal, a photo of a label or a licence document against published artifacts', load: () => import('./verify.ts').then((m) => m.verify) },
   bundle: { summary: 'offline trust bundles: pull a verified copy from a verifier for offline checks', load: () => import('./bundle.ts').then((m) => m.bundle) },
   portal: { summary: 'the holder portal: write the snapshot (no key material) it serves from', load: () => import('./portal.ts').then((m) => m.portal) },
+  inspector: { summary: 'inspector tokens (市场监管): add, list, revoke (published as revoked-inspectors)', load: () => import('./inspector.ts').then((m) => m.inspector) },
   serve: { summary: 'serve the verifier on one port (--demo: the demo registry)', load: () => import('./serve.ts').then((m) => m.serve) },
   audit: { summary: 'read the audit trail', load: () => import('./audit.ts').then((m) => m.audit) },
   backup: { summary: 'write the database and the encrypted issuing keys to one file', load: () => import('./backup.ts').then((m) => m.backup) },

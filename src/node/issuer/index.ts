@@ -6,6 +6,7 @@ export * from './changes.ts';
 export * from './checks.ts';
 export * from './context.ts';
 export * from './holders.ts';
+export * from './inspectors.ts';
 export * from './invitations.ts';
 export * from './issuance.ts';
 export * from './keys.ts';

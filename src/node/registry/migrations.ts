@@ -150,6 +150,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE publish_targets ADD COLUMN lease_until TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'inspectors',
+    // Inspector tokens issued, by inspector id: what listing and revoking need, never the token
+    // (shown once, when made). A revocation is final and rows are never deleted, so the number
+    // of revoked rows — the revoked-inspectors list's version — only grows. See
+    // registry/inspectors.ts.
+    sql: `
+      CREATE TABLE inspectors (
+        id            TEXT PRIMARY KEY CHECK (length(id) = 10 AND id NOT GLOB '*[^0-9A-Z]*'),
+        name          TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+        jti           TEXT NOT NULL UNIQUE CHECK (length(jti) = 22 AND jti NOT GLOB '*[^A-Za-z0-9_-]*'),
+        issued_at     TEXT NOT NULL,
+        expires_at    TEXT NOT NULL CHECK (expires_at > issued_at),
+        kid           TEXT NOT NULL REFERENCES keys (kid),
+        revoked_at    TEXT,
+        revoke_reason TEXT,
+        CHECK (revoke_reason IS NULL OR revoked_at IS NOT NULL)
+      ) STRICT;
+      CREATE TRIGGER inspectors_no_delete BEFORE DELETE ON inspectors
+        BEGIN SELECT RAISE(ABORT, 'inspector records are kept: revoke instead'); END;
+      CREATE TRIGGER inspectors_token_fixed BEFORE UPDATE OF id, name, jti, issued_at, expires_at, kid ON inspectors
+        BEGIN SELECT RAISE(ABORT, 'an inspector token, once issued, does not change'); END;
+      CREATE TRIGGER inspectors_revocation_final BEFORE UPDATE OF revoked_at, revoke_reason ON inspectors WHEN OLD.revoked_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a revocation is final'); END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

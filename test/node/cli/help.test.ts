@@ -6,6 +6,7 @@ const GROUPS: Record<string, string[]> = {
   holder: ['add', 'update', 'show', 'list'],
   licence: ['issue', 'update', 'renew', 'reseal', 'suspend', 'reinstate', 'revoke', 'show', 'list'],
   keys: ['list', 'rotate', 'compromise'],
+  inspector: ['add', 'list', 'revoke'],
 };
 const COMMANDS = ['init', 'publish', 'verify', 'audit', 'backup', 'restore', 'import', 'artwork', 'serve'];
 
