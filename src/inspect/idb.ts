@@ -4,6 +4,7 @@
 
 import type { Outcome } from '../core/index.ts';
 import type { DeviceStore } from './device.ts';
+import type { OutboxStore, QueuedReport } from './outbox.ts';
 
 export interface CheckRecord {
   id?: number;
@@ -21,6 +22,7 @@ export interface CheckRecord {
 const DB_NAME = 'qdyp-inspect';
 const STATE = 'state';
 const CHECKS = 'checks';
+const OUTBOX = 'outbox';
 /** The history keeps this many checks, dropping the oldest. */
 export const MAX_CHECKS = 5000;
 
@@ -43,11 +45,13 @@ export class DeviceDatabase implements DeviceStore {
   private constructor(private readonly db: IDBDatabase) {}
 
   static async open(): Promise<DeviceDatabase> {
-    const open = indexedDB.open(DB_NAME, 1);
+    // Version 2 added the outbox of reports; upgrading keeps the bundle and the history.
+    const open = indexedDB.open(DB_NAME, 2);
     open.onupgradeneeded = () => {
       const db = open.result;
       if (!db.objectStoreNames.contains(STATE)) db.createObjectStore(STATE);
       if (!db.objectStoreNames.contains(CHECKS)) db.createObjectStore(CHECKS, { keyPath: 'id', autoIncrement: true });
+      if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: 'key' });
     };
     return new DeviceDatabase(await request(open));
   }
@@ -86,6 +90,18 @@ export class DeviceDatabase implements DeviceStore {
   async checks(): Promise<CheckRecord[]> {
     const all = (await request(this.db.transaction(CHECKS).objectStore(CHECKS).getAll())) as CheckRecord[];
     return all.reverse();
+  }
+
+  /** The reports made on this device, queued or sent. */
+  outbox(): OutboxStore {
+    return {
+      all: async () => (await request(this.db.transaction(OUTBOX).objectStore(OUTBOX).getAll())) as QueuedReport[],
+      save: async (report) => {
+        const tx = this.db.transaction(OUTBOX, 'readwrite');
+        tx.objectStore(OUTBOX).put(report);
+        await done(tx);
+      },
+    };
   }
 
   async clearChecks(): Promise<void> {

@@ -3,12 +3,13 @@
 // time how old that data is and where the verdict was made. It syncs when it opens, when the
 // network comes back and on request; a failed sync keeps the last good data and says so.
 
-import { csvDocument, isRegionCode, MESSAGES, REGIONS, rootTrust, type Locale, type PublicJwk, type RootTrust } from '../core/index.ts';
+import { csvDocument, isRegionCode, MESSAGES, peekHeader, REGIONS, rootTrust, TYP, verifyInspectorToken, type InspectorClaims, type Locale, type Outcome, type PublicJwk, type RootTrust } from '../core/index.ts';
 import { Device, STALE_AFTER_MS, trustedNow, type DeviceTrust, type SyncError } from './device.ts';
 import { DeviceDatabase, type CheckRecord } from './idb.ts';
 import { classifyCode, judgeOnDevice, judgeOnline, type Judged } from './judge.ts';
 import { INSPECT_MESSAGES, type InspectMessages } from './messages.ts';
 import { age, foreignView, h, instant, problemView, verdictView } from './render.ts';
+import { newIdempotencyKey, reportPhoto, sendQueued, type QueuedReport } from './outbox.ts';
 import { Scanner, type PhotoResult } from './scanner.ts';
 
 interface PageConfig {
@@ -20,6 +21,9 @@ interface PageConfig {
 /** While the page is open and visible it syncs this often. */
 const RESYNC_MS = 15 * 60 * 1000;
 const LANG_KEY = 'qdyp-inspect-lang';
+const TOKEN_KEY = 'inspectorToken';
+/** What the edge takes in `place` and `note`: at most 500 characters, no control characters. */
+const REPORT_TEXT = /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]{0,500}$/;
 const SCOPE_KEY = 'scope';
 
 const SYNC_ERRORS: Record<Locale, Record<SyncError, string>> = {
@@ -57,6 +61,15 @@ function readConfig(): PageConfig {
   }
 }
 
+/** A decoded code that is an inspector token (to keep on the device), not a seal. */
+function isInspectorToken(text: string): boolean {
+  try {
+    return peekHeader(text.trim(), 4096).typ === TYP.inspector;
+  } catch {
+    return false;
+  }
+}
+
 /** The nodes among `items` (conditionals give false or null). */
 function present(...items: (Node | false | null | undefined)[]): Node[] {
   return items.filter((x): x is Node => !!x);
@@ -80,7 +93,12 @@ class InspectPage {
     data: h('section', { class: 'card data', id: 'data' }),
     history: h('section', { class: 'card history', id: 'history' }),
     scan: h('section', { class: 'card scan' }),
+    reports: h('section', { class: 'card reports', id: 'reports' }),
   };
+  /** The inspector token on this device (a JWS), and the last photo scanned (for a report). */
+  private token: string | null = null;
+  private lastPhoto: File | null = null;
+  private sending = false;
 
   constructor(
     private readonly db: DeviceDatabase | null,
@@ -97,7 +115,8 @@ class InspectPage {
   }
 
   async start(): Promise<void> {
-    this.app.replaceChildren(this.ui.banners, this.ui.scan, this.ui.video, this.ui.result, this.ui.data, this.ui.history);
+    this.app.replaceChildren(this.ui.banners, this.ui.scan, this.ui.video, this.ui.result, this.ui.data, this.ui.reports, this.ui.history);
+    this.token = (await this.db?.get<string>(TOKEN_KEY).catch(() => undefined)) ?? null;
     this.renderAll();
     document.getElementById('lang')?.addEventListener('click', () => this.switchLanguage());
     if (this.device) {
@@ -108,7 +127,9 @@ class InspectPage {
     window.addEventListener('online', () => {
       this.renderBanners();
       void this.sync();
+      void this.sendReports();
     });
+    if (navigator.onLine) void this.sendReports();
     window.addEventListener('offline', () => this.renderBanners());
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && navigator.onLine && Date.now() - (this.trust?.lastAttempt?.at ?? 0) > RESYNC_MS) void this.sync();
@@ -141,6 +162,7 @@ class InspectPage {
     this.renderScan();
     this.renderBanners();
     this.renderData();
+    void this.renderReports();
     void this.renderHistory();
   }
 
@@ -298,6 +320,7 @@ class InspectPage {
       this.syncing = false;
       this.renderData();
       this.renderBanners();
+      void this.renderReports();
     }
   }
 
@@ -326,6 +349,7 @@ class InspectPage {
   }
 
   private async photo(file: File): Promise<void> {
+    this.lastPhoto = file;
     this.ui.result.replaceChildren(h('p', { class: 'notice', 'data-outcome': 'decoding' }, this.t.decoding));
     const result: PhotoResult = await this.scanner.readPhoto(file);
     if (result.ok) return this.judge(result.text);
@@ -336,6 +360,7 @@ class InspectPage {
   }
 
   private async judge(text: string): Promise<void> {
+    if (isInspectorToken(text)) return this.importToken(text);
     const hosts = [...this.config.hosts, location.host];
     const scanned = classifyCode(text, hosts);
     const { now } = this.now();
@@ -351,11 +376,159 @@ class InspectPage {
       if (online) judged = online;
       else if (judged.reason === 'no_data') judged = { ...judged, reason: 'online_failed' };
     }
-    this.ui.result.replaceChildren(verdictView(judged, this.now().now, this.locale));
+    this.ui.result.replaceChildren(verdictView(judged, this.now().now, this.locale), this.reportButton(scanned.seal, judged.verdict.code));
     // On a small screen the verdict may open below the fold: bring it into view.
     this.ui.result.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
     const l = judged.verdict.licence;
     await this.record({ at: judged.verdict.checkedAt, number: l?.number ?? null, holder: l?.holder.name ?? null, code: judged.verdict.code, statusAsOf: judged.verdict.statusAsOf, where: judged.where, text: scanned.text.slice(0, 500) });
+  }
+
+  /** The claims of the device's token if it verifies under the device's key list; null if not (yet). */
+  private async tokenClaims(token: string): Promise<{ claims: InspectorClaims | null; verified: boolean; refused: boolean }> {
+    const keyList = this.trust?.opened?.context.keyList;
+    if (keyList) {
+      const result = await verifyInspectorToken(token, { keyList }, this.now().now, null);
+      return result.ok ? { claims: result.claims, verified: true, refused: false } : { claims: null, verified: false, refused: true };
+    }
+    try {
+      const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as InspectorClaims;
+      return { claims: typeof payload.sub === 'string' && typeof payload.name === 'string' ? payload : null, verified: false, refused: false };
+    } catch {
+      return { claims: null, verified: false, refused: true };
+    }
+  }
+
+  private async importToken(text: string): Promise<void> {
+    const token = text.trim();
+    const { claims, refused } = await this.tokenClaims(token);
+    if (refused || !claims) {
+      this.ui.result.replaceChildren(problemView(this.t.tokenRefused, 'token_refused'));
+      return;
+    }
+    this.token = token;
+    await this.db?.put({ [TOKEN_KEY]: token }).catch(() => {});
+    this.ui.result.replaceChildren(h('p', { class: 'notice', 'data-outcome': 'token_saved', role: 'status' }, this.t.tokenSaved));
+    await this.renderReports();
+    void this.sendReports();
+  }
+
+  private reportButton(seal: string | null, outcome: Outcome | 'no_seal'): HTMLElement {
+    const button = h('button', { type: 'button', id: seal ? 'report-this' : 'report-no-seal' }, seal ? this.t.reportThis : this.t.reportNoSeal);
+    button.addEventListener('click', () => this.openReportForm(seal, outcome));
+    return button;
+  }
+
+  private openReportForm(seal: string | null, outcome: Outcome | 'no_seal'): void {
+    const t = this.t;
+    const place = h('input', { id: 'report-place', type: 'text', maxlength: '500', autocomplete: 'off' }) as HTMLInputElement;
+    const note = h('textarea', { id: 'report-note', maxlength: '500', rows: '3' }) as HTMLTextAreaElement;
+    const photo = h('input', { id: 'report-photo', type: 'file', accept: 'image/jpeg,image/png', capture: 'environment' }) as HTMLInputElement;
+    const message = h('p', { class: 'form-message', role: 'alert' });
+    const usesLast = this.lastPhoto !== null && seal !== null;
+    const form = h(
+      'form',
+      { class: 'card report-form', id: 'report-form', novalidate: true },
+      h('h3', {}, t.reportFormHeading),
+      h('p', {}, `${t.reportOutcome}: `, h('b', {}, outcome === 'no_seal' ? t.noSealOutcome : MESSAGES[this.locale].outcomes[outcome].title)),
+      h('label', { for: 'report-place' }, t.reportPlace),
+      place,
+      h('label', { for: 'report-note' }, t.reportNote),
+      note,
+      h('label', { for: 'report-photo' }, t.reportPhoto, usesLast ? ` (${this.lastPhoto!.name})` : ''),
+      photo,
+      message,
+      h('button', { type: 'submit', class: 'primary' }, t.reportSubmit),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void (async () => {
+        if (!this.token) return void (message.textContent = t.reportNeedsToken);
+        const placeText = place.value.trim();
+        const noteText = note.value.trim();
+        if (!REPORT_TEXT.test(placeText) || !REPORT_TEXT.test(noteText)) return void (message.textContent = t.reportBadText);
+        const file = photo.files?.[0] ?? (usesLast ? this.lastPhoto : null);
+        if (outcome === 'no_seal' && (!placeText || !file)) return void (message.textContent = t.reportNeedsPlacePhoto);
+        let blob: Blob | null = null;
+        if (file) {
+          try {
+            blob = await reportPhoto(file);
+          } catch {
+            return void (message.textContent = t.decodeFailed);
+          }
+        }
+        const key = newIdempotencyKey();
+        const queued: QueuedReport = {
+          key,
+          report: { seal, outcome, place: placeText || null, note: noteText || null, observedAt: this.now().now.toISOString(), idempotencyKey: key },
+          photo: blob,
+          queuedAt: Date.now(),
+          state: 'queued',
+        };
+        await this.db?.outbox().save(queued);
+        form.replaceWith(h('p', { class: 'notice', 'data-outcome': 'report_queued', role: 'status' }, t.reportQueued));
+        await this.renderReports();
+        if (navigator.onLine) void this.sendReports();
+      })();
+    });
+    this.ui.result.append(form);
+    place.focus();
+  }
+
+  private async sendReports(): Promise<void> {
+    if (!this.db || !this.token || this.sending) return;
+    this.sending = true;
+    try {
+      await sendQueued(this.db.outbox(), this.token, fetchPath);
+    } finally {
+      this.sending = false;
+      await this.renderReports();
+    }
+  }
+
+  private async renderReports(): Promise<void> {
+    const t = this.t;
+    const parts: (Node | null)[] = [h('h2', {}, t.reportsHeading)];
+    if (this.token) {
+      const { claims, verified } = await this.tokenClaims(this.token);
+      const until = claims ? instant(new Date(claims.exp * 1000).toISOString(), this.locale) : '';
+      parts.push(h('p', { 'data-token': claims?.sub ?? '' }, claims ? t.tokenShown(claims.name, claims.sub, until) : t.tokenRefused, verified ? '' : t.tokenUnverified));
+      const remove = h('button', { type: 'button', id: 'remove-token' }, t.removeToken);
+      remove.addEventListener('click', () => {
+        this.token = null;
+        void this.db?.put({ [TOKEN_KEY]: null }).then(() => this.renderReports());
+      });
+      parts.push(remove);
+    } else {
+      const file = h('input', { type: 'file', id: 'token-file', class: 'file', accept: '.jwt,.jws,.txt,text/plain' }) as HTMLInputElement;
+      file.addEventListener('change', () => {
+        const chosen = file.files?.[0];
+        file.value = '';
+        if (chosen && chosen.size < 8192) void chosen.text().then((text) => this.importToken(text));
+      });
+      parts.push(h('p', {}, t.noToken), h('label', { class: 'button', for: 'token-file' }, t.importToken), file, h('p', { class: 'hint' }, t.tokenHint));
+    }
+    parts.push(this.reportButton(null, 'no_seal'));
+    const queue = this.db ? (await this.db.outbox().all().catch(() => [])).sort((a, b) => b.queuedAt - a.queuedAt) : [];
+    parts.push(
+      queue.length === 0
+        ? h('p', {}, t.queueEmpty)
+        : h(
+            'ol',
+            { class: 'checks outbox' },
+            queue.slice(0, 30).map((r) =>
+              h(
+                'li',
+                { 'data-state': r.state },
+                h('b', {}, t.queueState[r.state]),
+                ' ',
+                r.report.outcome === 'no_seal' ? t.noSealOutcome : MESSAGES[this.locale].outcomes[r.report.outcome as Outcome]?.title ?? r.report.outcome,
+                h('br'),
+                h('small', {}, `${instant(new Date(r.queuedAt).toISOString(), this.locale)}${r.report.place ? ` · ${r.report.place}` : ''}${r.problem && r.state !== 'sent' ? ` · ${r.problem}` : ''}`),
+              ),
+            ),
+          ),
+    );
+    this.ui.reports.replaceChildren(...parts.filter((x): x is Node => x !== null));
   }
 
   private async record(check: CheckRecord): Promise<void> {

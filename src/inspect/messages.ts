@@ -59,6 +59,30 @@ export interface InspectMessages {
   detailsUnconfirmed: string;
   ago: (minutes: number) => string;
   noScript: string;
+  reportsHeading: string;
+  noToken: string;
+  importToken: string;
+  tokenHint: string;
+  tokenShown: (name: string, id: string, until: string) => string;
+  tokenUnverified: string;
+  tokenRefused: string;
+  tokenSaved: string;
+  removeToken: string;
+  reportThis: string;
+  reportNoSeal: string;
+  reportFormHeading: string;
+  reportOutcome: string;
+  reportPlace: string;
+  reportNote: string;
+  reportPhoto: string;
+  reportSubmit: string;
+  reportNeedsToken: string;
+  reportNeedsPlacePhoto: string;
+  reportBadText: string;
+  reportQueued: string;
+  queueEmpty: string;
+  queueState: Record<'queued' | 'sent' | 'refused', string>;
+  noSealOutcome: string;
 }
 
 /** Why a verdict judged on the device could not confirm a licence (shown with it). */
@@ -127,6 +151,30 @@ const zhCN: InspectMessages = {
   detailsUnconfirmed: '状态列表显示如上；该许可的详情暂时无法确认。',
   ago: (m) => (m < 1 ? '刚刚' : m < 60 ? `${m} 分钟前` : m < 48 * 60 ? `${Math.floor(m / 60)} 小时前` : `${Math.floor(m / 1440)} 天前`),
   noScript: '现场查验页需要启用 JavaScript。',
+  reportsHeading: '现场报告',
+  noToken: '本机还没有检查员凭证，不能发送报告。',
+  importToken: '导入凭证文件',
+  tokenHint: '也可以用上方的相机或照片扫描凭证二维码。',
+  tokenShown: (name, id, until) => `检查员：${name}（${id}），凭证有效至 ${until}`,
+  tokenUnverified: '（尚未用本机数据核验；同步后核验）',
+  tokenRefused: '这不是有效的检查员凭证（签名、期限或格式不对），未保存。',
+  tokenSaved: '检查员凭证已保存在本机。',
+  removeToken: '移除凭证',
+  reportThis: '报告此标识',
+  reportNoSeal: '报告没有二维码的标识',
+  reportFormHeading: '报告',
+  reportOutcome: '查验结果',
+  reportPlace: '地点（市场、摊位、仓库）',
+  reportNote: '说明',
+  reportPhoto: '照片',
+  reportSubmit: '保存并发送',
+  reportNeedsToken: '需要先导入检查员凭证。',
+  reportNeedsPlacePhoto: '没有二维码的标识需要填写地点并附照片。',
+  reportBadText: '地点和说明各不超过 500 字，且不能含控制字符。',
+  reportQueued: '报告已保存在本机，联网后自动发送。',
+  queueEmpty: '本机没有报告。',
+  queueState: { queued: '待发送', sent: '已发送', refused: '被拒收' },
+  noSealOutcome: '标识无二维码',
 };
 
 const en: InspectMessages = {
@@ -192,6 +240,30 @@ const en: InspectMessages = {
   detailsUnconfirmed: 'The status list says so; the licence’s details could not be confirmed right now.',
   ago: (m) => (m < 1 ? 'just now' : m < 60 ? `${m} min ago` : m < 48 * 60 ? `${Math.floor(m / 60)} h ago` : `${Math.floor(m / 1440)} days ago`),
   noScript: 'The inspection page needs JavaScript.',
+  reportsHeading: 'Reports from the field',
+  noToken: 'No inspector token on this device: reports cannot be sent.',
+  importToken: 'Import a token file',
+  tokenHint: 'Or scan the token’s QR code with the camera or a photo above.',
+  tokenShown: (name, id, until) => `Inspector: ${name} (${id}), token valid until ${until}`,
+  tokenUnverified: ' (not yet checked against this device’s data; it will be after a sync)',
+  tokenRefused: 'This is not a valid inspector token (signature, dates or format): not saved.',
+  tokenSaved: 'Inspector token saved on this device.',
+  removeToken: 'Remove the token',
+  reportThis: 'Report this mark',
+  reportNoSeal: 'Report a mark with no QR code',
+  reportFormHeading: 'Report',
+  reportOutcome: 'Check result',
+  reportPlace: 'Place (market, stall, warehouse)',
+  reportNote: 'Note',
+  reportPhoto: 'Photo',
+  reportSubmit: 'Save and send',
+  reportNeedsToken: 'Import an inspector token first.',
+  reportNeedsPlacePhoto: 'A mark with no QR code needs the place and a photo.',
+  reportBadText: 'Place and note take at most 500 characters each, without control characters.',
+  reportQueued: 'The report is saved on this device and is sent when the network is back.',
+  queueEmpty: 'No reports on this device.',
+  queueState: { queued: 'waiting to send', sent: 'sent', refused: 'refused' },
+  noSealOutcome: 'mark with no QR code',
 };
 
 export const INSPECT_MESSAGES: Record<Locale, InspectMessages> = { 'zh-CN': zhCN, en };
