@@ -3,7 +3,7 @@
 // the real Worker entry, pinned to a root key made here for this run: its public half is the
 // QDYP_ROOT_JWK binding, its private half reaches the tests through `provide`.
 import { generateKeyPairSync } from 'node:crypto';
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { loadVectors } from './test/support/vectors.ts';
 import type { WorkerTestRoot } from './test/worker/env.d.ts';
@@ -16,6 +16,8 @@ const workerRoot: WorkerTestRoot = { kty: 'OKP', crv: 'Ed25519', x: x!, d: d! };
 const workerBindings = {
   QDYP_ROOT_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x }),
   QDYP_VERIFY_ORIGIN: 'https://verify.example.cn',
+  // The reports inbox's D1 schema, applied by the tests (applyD1Migrations) as wrangler would.
+  TEST_MIGRATIONS: await readD1Migrations('./src/worker/migrations'),
 };
 
 export default defineConfig({

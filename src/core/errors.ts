@@ -18,7 +18,8 @@ export type QdypErrorCode =
   | 'ERR_KEY_INVALID'
   | 'ERR_KEY_NOT_SIGNING'
   | 'ERR_CRYPTO_UNAVAILABLE'
-  | 'ERR_SEAL_FIELD';
+  | 'ERR_SEAL_FIELD'
+  | 'ERR_CONTACT_UNREADABLE';
 
 export class QdypError extends Error {
   override readonly name = 'QdypError';

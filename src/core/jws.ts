@@ -16,6 +16,7 @@ export const TYP = {
   bundle: 'qdyp-bundle+jwt',
   revokedInspectors: 'qdyp-revoked-inspectors+jwt',
   inspector: 'qdyp-inspector+jwt',
+  officeRequest: 'qdyp-office-request+jwt',
 } as const;
 export type JwsType = (typeof TYP)[keyof typeof TYP];
 

@@ -34,6 +34,11 @@ export type RefusalCode =
   | 'invalid_backup'
   | 'invalid_bundle'
   | 'publish_failed'
+  | 'unknown_report'
+  | 'pull_failed'
+  | 'report_failed'
+  | 'contact_key_exists'
+  | 'missing_contact_key'
   | 'artwork_refused';
 
 export class RefusedError extends Error {

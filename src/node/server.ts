@@ -12,9 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { nodeCodecs } from './codecs.ts';
 import { Hono } from 'hono';
-import type { PublicJwk } from '../core/index.ts';
-import { createApp, INSPECT_ASSET_DIR, keepNewer, LIST_SLOTS, type ArtifactSource, type AssetSource, type InspectBuild, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
+import type { ContactPublicJwk, PublicJwk } from '../core/index.ts';
+import { clientAddress, trustedProxies } from './accounts/client-address.ts';
+import { createApp, INSPECT_ASSET_DIR, keepNewer, KEPT_SLOTS, type ArtifactSource, type AssetSource, type InspectBuild, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
 import { readEdgeBytes, readEdgeText } from './edge-store.ts';
+import { openReportInbox } from './report-inbox.ts';
 import { writeFileAtomic } from './files.ts';
 
 /** Reads the edge directory by store key; a missing file is an unpublished artifact. */
@@ -66,7 +68,7 @@ export function fileTrustKeeper(dataDir: string): TrustKeeper {
     }
     const value = JSON.parse(text) as Record<string, unknown>;
     const lists: KeptLists = {};
-    for (const slot of LIST_SLOTS) if (typeof value?.[slot] === 'string') lists[slot] = value[slot];
+    for (const slot of KEPT_SLOTS) if (typeof value?.[slot] === 'string') lists[slot] = value[slot];
     return lists;
   };
   return {
@@ -101,6 +103,14 @@ export interface ServerOptions {
   sealOrigins?: string[];
   /** The inspector page's files (default: the build's output directory). */
   inspectAssets?: AssetSource;
+  /** The office's X25519 public key for shoppers' contacts (QDYP_REPORT_KEY_JWK); unset: no contact field. */
+  contactKey?: ContactPublicJwk | null;
+  /** Reverse proxies whose X-Forwarded-For is believed for the report form's rate limit (QDYP_TRUSTED_PROXIES). */
+  trustedProxies?: readonly string[];
+}
+
+interface NodeBindings {
+  incoming?: { socket?: { remoteAddress?: string } };
 }
 
 export interface RunningServer {
@@ -116,6 +126,9 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const proxies = trustedProxies(options.trustedProxies ?? []);
+  // The reports inbox lives in the verifier's own data directory, never in the registry.
+  const inbox = options.dataDir ? openReportInbox(options.dataDir, { clock: options.clock }) : undefined;
   const app = createApp({
     source: directorySource(options.edgeDir),
     keeper: options.dataDir ? fileTrustKeeper(options.dataDir) : undefined,
@@ -130,8 +143,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sealOrigins: options.sealOrigins,
     assets: options.inspectAssets ?? directoryAssets(),
     compressAssets: true,
+    contactKey: options.contactKey ?? null,
+    // The socket's peer (or the hop the named proxies vouch for): counts report posts, in memory only.
+    clientAddress: (c) => clientAddress((c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress, c.req.raw.headers, proxies),
+    inbox,
   });
-  return listen(app, options.port, host);
+  const running = await listen(app, options.port, host);
+  if (!inbox) return running;
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      inbox.close();
+    },
+  };
 }
 
 /**

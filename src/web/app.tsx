@@ -4,7 +4,7 @@
 
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { STATUS_TTL_S, type Codecs, type PublicJwk } from '../core/index.ts';
+import { STATUS_TTL_S, type Codecs, type ContactPublicJwk, type PublicJwk } from '../core/index.ts';
 import type { ArtifactSource } from './artifact-source.ts';
 import { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 import { compress } from 'hono/compress';
@@ -18,6 +18,11 @@ import { DEFAULT_TTL_MS, TrustCache } from './trust-cache.ts';
 import type { TrustKeeper } from './trust-keeper.ts';
 import { VerdictCache } from './verdict-cache.ts';
 import { pageContext, wantsJson, type RouteDeps } from './route-deps.ts';
+import { reportRoutes } from './reports/api.ts';
+import type { ReportInbox } from './reports/inbox.ts';
+import { RevokedInspectorsCache } from './reports/revoked.ts';
+import { receiveReport, reportForm, reportMethodNotAllowed, type ReportFormDeps } from './reports/form.ts';
+import { RateLimiter, type RateLimitOptions } from './reports/rate-limit.ts';
 
 /** Another app served under a path prefix of the same server (the portal, the console). */
 export interface Mount {
@@ -56,6 +61,17 @@ export interface VerifierDeps {
   sealOrigins?: string[];
   /** Compress the inspector page's files here (Node; Cloudflare compresses at its edge). */
   compressAssets?: boolean;
+  /** The reports inbox (D1 + R2, or SQLite + files); unset: the report routes answer 503. */
+  inbox?: ReportInbox;
+  /** The office's X25519 public key shoppers' contacts are encrypted to (QDYP_REPORT_KEY_JWK); unset: the form takes no contact. */
+  contactKey?: ContactPublicJwk | null;
+  /**
+   * The client's address, for the report form's in-memory rate limit only (never stored or
+   * logged): Node passes the socket's, Workers CF-Connecting-IP. Unset: all clients share one count.
+   */
+  clientAddress?: (c: Context) => string | null;
+  /** The report form's rate limit (default 5 reports per 10 minutes per address). */
+  reportRate?: RateLimitOptions;
 }
 
 const KNOWN_PATHS = ['/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
@@ -108,6 +124,11 @@ export function createApp(deps: VerifierDeps): Hono {
   app.get('/api/v1/bundle', bundle(v));
   app.get('/.well-known/jwks.json', jwks(v));
   app.get('/healthz', health(v));
+  const form: ReportFormDeps = { v, inbox: deps.inbox, contactKey: deps.contactKey ?? null, clientAddress: deps.clientAddress ?? (() => null), limiter: new RateLimiter(deps.reportRate) };
+  app.get('/report', reportForm(form));
+  app.post('/report', receiveReport(form));
+  app.all('/report', reportMethodNotAllowed(v));
+  reportRoutes(app, { v, inbox: deps.inbox, revoked: new RevokedInspectorsCache({ source: deps.source, keeper: deps.keeper, ttlMs, clock, log }) });
   // Public data: any site or app may call the API (the headers are set in respond.tsx).
   for (const path of ['/api/*', '/.well-known/*']) app.options(path, (c) => preflight(c.req.header('access-control-request-headers')));
   for (const path of KNOWN_PATHS) app.all(path, methodNotAllowed(v));

@@ -3,7 +3,7 @@
 // what a valid root, origin and key-list floor are. Each entry decides what a problem means
 // (the Worker logs it and carries on; the CLI refuses to start).
 
-import { isPublicJwk, publicJwk, type PublicJwk } from '../core/index.ts';
+import { contactPublicJwk, isContactPrivateJwk, isContactPublicJwk, isPublicJwk, publicJwk, type ContactPublicJwk, type PublicJwk } from '../core/index.ts';
 
 /** The settings as given; an absent or empty one is simply not set. */
 export interface VerifierSettings {
@@ -13,6 +13,8 @@ export interface VerifierSettings {
   verifyOrigin?: string | null;
   /** The lowest key-list version to accept. */
   minKeyListVersion?: string | null;
+  /** The office's X25519 public key that shoppers' contacts are encrypted to, as JSON. */
+  reportKeyJwk?: string | null;
 }
 
 /** What each setting is called where it came from, for the problems (default: the env vars). */
@@ -24,6 +26,8 @@ export interface VerifierConfig {
   /** The origin only (scheme, host, port), or null when not set or not http(s). */
   verifyOrigin: string | null;
   minKeyListVersion: number | undefined;
+  /** Null when not set or not acceptable: the report form then takes no contact. */
+  contactKey: ContactPublicJwk | null;
   /** One plain sentence per bad setting, naming it; never its value (it may be key material). */
   problems: string[];
 }
@@ -32,6 +36,7 @@ const ENV_NAMES = {
   rootJwk: 'QDYP_ROOT_JWK',
   verifyOrigin: 'QDYP_VERIFY_ORIGIN',
   minKeyListVersion: 'QDYP_MIN_KEY_LIST_VERSION',
+  reportKeyJwk: 'QDYP_REPORT_KEY_JWK',
 } as const satisfies Required<SettingNames>;
 
 type Parsed<T> = { value: T } | { problem: string };
@@ -49,6 +54,7 @@ export function parseVerifierConfig(settings: VerifierSettings, names: SettingNa
     root: note(rootJwk(settings.rootJwk, name.rootJwk), null),
     verifyOrigin: note(origin(settings.verifyOrigin, name.verifyOrigin), null),
     minKeyListVersion: note(keyListVersion(settings.minKeyListVersion, name.minKeyListVersion), undefined),
+    contactKey: note(reportKeyJwk(settings.reportKeyJwk, name.reportKeyJwk), null),
     problems,
   };
 }
@@ -67,6 +73,22 @@ function rootJwk(text: string | null | undefined, name: string): Parsed<PublicJw
   }
   if (!isPublicJwk(value)) return { problem: `${name} is not an Ed25519 public JWK` };
   return { value: publicJwk(value) };
+}
+
+/** As for the root: the office's private contact key must never reach the edge, so it is refused. */
+function reportKeyJwk(text: string | null | undefined, name: string): Parsed<ContactPublicJwk | null> {
+  if (!text?.trim()) return { value: null };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: `${name} is not a JSON Web Key` };
+  }
+  if (isContactPrivateJwk(value) || (typeof value === 'object' && value !== null && 'd' in value)) {
+    return { problem: `${name} is a private key: the edge must be given only the office's public X25519 JWK (without "d")` };
+  }
+  if (!isContactPublicJwk(value)) return { problem: `${name} is not an X25519 public JWK (kty OKP, crv X25519)` };
+  return { value: contactPublicJwk(value) };
 }
 
 function origin(text: string | null | undefined, name: string): Parsed<string | null> {

@@ -5,10 +5,11 @@
 
 import type { Locale, PublicJwk, Verdict } from '../core/index.ts';
 import { INSPECT_CONTENT_TYPES, type InspectFile } from './inspect-assets.ts';
-import type { NoticeKind } from './messages.ts';
+import type { NoticeKind, ReportRefusal } from './messages.ts';
 import { NoticePage } from './views/notice.tsx';
 import { InspectShell } from './views/inspect.tsx';
-import { inspectStyleHashSource, styleHashSource } from './views/style.ts';
+import { ReportForm, ReportRefused, ReportThanks, type ReportFormProps } from './views/report.tsx';
+import { inspectStyleHashSource, reportStyleHashSource, styleHashSource } from './views/style.ts';
 import { VerdictPage } from './views/verdict.tsx';
 
 const COMMON = {
@@ -51,14 +52,53 @@ async function html(status: number, page: { toString(): string | Promise<string>
   return new Response(body, { status, headers: extra ? { ...headers, ...extra } : headers });
 }
 
-export function verdictPage(page: PageContext, verdict: Verdict): Promise<Response> {
-  return html(200, <VerdictPage verdict={verdict} {...page} />);
+/** `seal`: the seal as scanned (case folded), for the page's link to the report form. */
+export function verdictPage(page: PageContext, verdict: Verdict, seal: string): Promise<Response> {
+  return html(200, <VerdictPage verdict={verdict} seal={seal} {...page} />);
 }
 
 export const NOTICE_STATUS: Record<NoticeKind, 400 | 404 | 405 | 500> = { badRequest: 400, notFound: 404, methodNotAllowed: 405, error: 500 };
 
 export function noticePage(page: PageContext, kind: NoticeKind, extra?: Record<string, string>): Promise<Response> {
   return html(NOTICE_STATUS[kind], <NoticePage kind={kind} {...page} />, extra);
+}
+
+let reportHeaders: Promise<Record<string, string>> | undefined;
+
+/**
+ * The report form's pages: the same policy as every page, but with the form's stylesheet and
+ * the one thing the others forbid, posting a form to this site (`form-action 'self'`).
+ */
+function reportPageHeaders(): Promise<Record<string, string>> {
+  reportHeaders ??= reportStyleHashSource().then((style) => ({
+    ...COMMON,
+    'content-type': 'text/html; charset=UTF-8',
+    'content-security-policy': `default-src 'none'; style-src ${style}; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    // What a shopper typed is in the page shown again: keep it out of every cache.
+    'cache-control': 'no-store',
+    vary: 'Accept-Language',
+  }));
+  return reportHeaders;
+}
+
+async function reportHtml(status: number, page: { toString(): string | Promise<string> }, extra?: Record<string, string>): Promise<Response> {
+  const [headers, body] = await Promise.all([reportPageHeaders(), page.toString()]);
+  return new Response(body, { status, headers: extra ? { ...headers, ...extra } : headers });
+}
+
+/** The form, new (200) or shown again with what was refused (400). */
+export function reportFormPage(status: 200 | 400, props: ReportFormProps): Promise<Response> {
+  return reportHtml(status, <ReportForm {...props} />);
+}
+
+export function reportThanksPage(page: PageContext, seal: string | null): Promise<Response> {
+  return reportHtml(200, <ReportThanks seal={seal} {...page} />);
+}
+
+export const REFUSAL_STATUS: Record<ReportRefusal, 403 | 413 | 415 | 429 | 503> = { crossSite: 403, tooLarge: 413, unsupportedType: 415, tooMany: 429, unavailable: 503 };
+
+export function reportRefusedPage(page: PageContext, kind: ReportRefusal, seal: string | null, extra?: Record<string, string>): Promise<Response> {
+  return reportHtml(REFUSAL_STATUS[kind], <ReportRefused kind={kind} seal={seal} {...page} />, extra);
 }
 
 export function json(status: 200 | 400 | 404 | 405 | 500 | 503, body: unknown, extra?: Record<string, string>): Response {

@@ -1,5 +1,6 @@
 // Somewhere that outlives one isolate or process and holds the newest programme lists this
-// verifier has accepted (key list, status list, revision list): a file in the Node verifier's
+// verifier has accepted (key list, status list, revision list, and the revoked-inspectors list
+// the reports inbox checks tokens against): a file in the Node verifier's
 // data directory, a Durable Object on Workers. The trust cache offers its texts as candidates
 // on every refresh, so a fresh verifier never accepts an older list replayed into the store,
 // and hands it anything newer it has accepted.
@@ -9,13 +10,16 @@ import { base64urlDecode } from '../core/base64url.ts';
 
 export type ListSlot = 'keyList' | 'statusList' | 'revisionList';
 export const LIST_SLOTS: readonly ListSlot[] = ['keyList', 'statusList', 'revisionList'];
+/** What a keeper holds: the trust cache's lists and the reports inbox's revoked-inspectors list. */
+export type KeptSlot = ListSlot | 'revokedInspectors';
+export const KEPT_SLOTS: readonly KeptSlot[] = [...LIST_SLOTS, 'revokedInspectors'];
 
 /** List texts as published (compact JWS), by slot; a slot not held is absent. */
-export type KeptLists = Partial<Record<ListSlot, string>>;
+export type KeptLists = Partial<Record<KeptSlot, string>>;
 
-/** How new a list is: [key-list version (0 for the other lists), iat]. */
+/** How new a list is: [version (key list, revoked-inspectors; 0 for the others), iat]. */
 export type ListRank = [number, number];
-export type ListRanks = Partial<Record<ListSlot, ListRank>>;
+export type ListRanks = Partial<Record<KeptSlot, ListRank>>;
 
 export interface TrustKeeper {
   /**
@@ -28,16 +32,16 @@ export interface TrustKeeper {
   keep(lists: KeptLists): Promise<void>;
 }
 
-const SLOT_TYP: Record<ListSlot, string> = { keyList: TYP.keyList, statusList: TYP.statusList, revisionList: TYP.revisionList };
+const SLOT_TYP: Record<KeptSlot, string> = { keyList: TYP.keyList, statusList: TYP.statusList, revisionList: TYP.revisionList, revokedInspectors: TYP.revokedInspectors };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * How new a list text says it is — [key-list version (0 for the others), iat] — read WITHOUT
+ * How new a list text says it is — [version (0 for the status and revision lists), iat] — read WITHOUT
  * verifying it, or null when it is not a compact JWS of the slot's typ. Only for ordering texts
  * that a verifier has already accepted (a keeper choosing which to hold); trust comes from
  * buildTrustContext, which verifies every candidate.
  */
-export function listRank(slot: ListSlot, text: unknown): ListRank | null {
+export function listRank(slot: KeptSlot, text: unknown): ListRank | null {
   if (typeof text !== 'string' || text.length > MAX_REVISION_LIST_BYTES) return null;
   const parts = text.split('.');
   if (parts.length !== 3) return null;
@@ -53,7 +57,7 @@ export function listRank(slot: ListSlot, text: unknown): ListRank | null {
   };
   if (json(parts[0]!)?.typ !== SLOT_TYP[slot]) return null;
   const payload = json(parts[1]!);
-  const version = slot === 'keyList' ? payload?.version : 0;
+  const version = slot === 'keyList' || slot === 'revokedInspectors' ? payload?.version : 0;
   if (!Number.isSafeInteger(payload?.iat) || !Number.isSafeInteger(version)) return null;
   return [version as number, payload!.iat as number];
 }
@@ -70,7 +74,7 @@ export function isNewerRank(a: ListRank, b: ListRank | null | undefined): boolea
 export function keepNewer(held: KeptLists, offered: KeptLists): KeptLists | null {
   let changed = false;
   const next: KeptLists = { ...held };
-  for (const slot of LIST_SLOTS) {
+  for (const slot of KEPT_SLOTS) {
     const rank = listRank(slot, offered[slot]);
     if (rank && isNewerRank(rank, listRank(slot, held[slot]))) {
       next[slot] = offered[slot];

@@ -1,11 +1,12 @@
-// The Workers entry: the only file that sees Env. Env → KV + R2 artifact source and the
-// Durable Object trust keeper → createApp; the app (and with it the trust cache) lives as long
+// The Workers entry: the only file that sees Env. Env → KV + R2 artifact source, the
+// Durable Object trust keeper and the D1 + R2 reports inbox → createApp; the app (and with it the trust cache) lives as long
 // as the isolate.
 //
 // Env is generated from wrangler.toml by `npm run types` (worker-configuration.d.ts, in the
 // repository root); `npm test` fails while it is stale.
 
 import type {
+  D1Database as WorkersD1Database,
   DurableObjectNamespace as WorkersDurableObjectNamespace,
   KVNamespace as WorkersKVNamespace,
   R2Bucket as WorkersR2Bucket,
@@ -13,6 +14,7 @@ import type {
 } from '@cloudflare/workers-types';
 import { createApp, parseVerifierConfig } from '../web/index.ts';
 import { workersAssets } from './assets.ts';
+import { workersInbox } from './report-inbox.ts';
 import { workersSource } from './store.ts';
 import { durableKeeper, TrustKeeper } from './trust-keeper.ts';
 
@@ -24,6 +26,7 @@ export { TrustKeeper };
 declare global {
   type KVNamespace<Key extends string = string> = WorkersKVNamespace<Key>;
   type R2Bucket = WorkersR2Bucket;
+  type D1Database = WorkersD1Database;
   type DurableObjectNamespace<T extends Rpc.DurableObjectBranded | undefined = undefined> = WorkersDurableObjectNamespace<T>;
 }
 
@@ -34,12 +37,13 @@ let cached: { config: string; app: App } | null = null;
 function appFor(env: Env): App {
   // Keyed by the vars, not by the env object, so the cache survives whatever env identity a
   // runtime hands each request; the vars themselves only change with a new deployment.
-  const config = `${env.QDYP_ROOT_JWK}\n${env.QDYP_VERIFY_ORIGIN ?? ''}\n${env.QDYP_MIN_KEY_LIST_VERSION ?? ''}`;
+  const config = `${env.QDYP_ROOT_JWK}\n${env.QDYP_VERIFY_ORIGIN ?? ''}\n${env.QDYP_MIN_KEY_LIST_VERSION ?? ''}\n${env.QDYP_REPORT_KEY_JWK ?? ''}`;
   if (cached?.config !== config) {
-    const { root, verifyOrigin, minKeyListVersion, problems } = parseVerifierConfig({
+    const { root, verifyOrigin, minKeyListVersion, contactKey, problems } = parseVerifierConfig({
       rootJwk: env.QDYP_ROOT_JWK,
       verifyOrigin: env.QDYP_VERIFY_ORIGIN,
       minKeyListVersion: env.QDYP_MIN_KEY_LIST_VERSION,
+      reportKeyJwk: env.QDYP_REPORT_KEY_JWK,
     });
     // A bad var is logged and left out (pages then name no official site), never a crash.
     for (const problem of problems) console.log(`qdyp verifier: ${problem}; it is ignored`);
@@ -53,6 +57,10 @@ function appFor(env: Env): App {
         verifyOrigin,
         minKeyListVersion,
         assets: workersAssets(env.ASSETS),
+        contactKey,
+        // Cloudflare's own view of the client; only counts report-form posts, in memory.
+        clientAddress: (c) => c.req.header('cf-connecting-ip') ?? null,
+        inbox: workersInbox(env.QDYP_REPORTS, env.QDYP_PHOTOS),
       }),
     };
   }

@@ -1,5 +1,5 @@
 // The Durable Object (binding QDYP_TRUST, class TrustKeeper) that holds the newest key list,
-// status list and revision list any isolate of this Worker has accepted. Isolates read it once
+// status list, revision list and revoked-inspectors list any isolate of this Worker has accepted. Isolates read it once
 // per refresh and offer it anything newer they accept (src/web/trust-cache.ts), so a fresh
 // isolate never accepts an older list replayed into KV, and an isolate still reading an older
 // list from KV (eventual consistency: a minute or more) uses the newer one instead of
@@ -19,7 +19,7 @@
 
 import { DurableObject } from 'cloudflare:workers';
 import type { DurableObjectNamespace } from '@cloudflare/workers-types';
-import { isNewerRank, keepNewer, LIST_SLOTS, listRank, type KeptLists, type ListRanks, type ListSlot, type TrustKeeper as Keeper } from '../web/index.ts';
+import { isNewerRank, keepNewer, KEPT_SLOTS, listRank, type KeptLists, type KeptSlot, type ListRanks, type TrustKeeper as Keeper } from '../web/index.ts';
 
 /** The one instance the Worker uses. */
 export const TRUST_KEEPER_NAME = 'trust';
@@ -29,10 +29,10 @@ export class TrustKeeper extends DurableObject {
   #held: Promise<{ lists: KeptLists; ranks: ListRanks }> | null = null;
 
   #read(): Promise<{ lists: KeptLists; ranks: ListRanks }> {
-    this.#held ??= this.ctx.storage.get<string>([...LIST_SLOTS]).then((stored) => {
+    this.#held ??= this.ctx.storage.get<string>([...KEPT_SLOTS]).then((stored) => {
       const lists: KeptLists = {};
       const ranks: ListRanks = {};
-      for (const slot of LIST_SLOTS) {
+      for (const slot of KEPT_SLOTS) {
         const text = stored.get(slot);
         const rank = listRank(slot, text);
         if (typeof text === 'string' && rank) {
@@ -49,7 +49,7 @@ export class TrustKeeper extends DurableObject {
   async load(since: ListRanks = {}): Promise<KeptLists> {
     const { lists, ranks } = await this.#read();
     const out: KeptLists = {};
-    for (const slot of LIST_SLOTS) {
+    for (const slot of KEPT_SLOTS) {
       const rank = ranks[slot];
       const theirs = since?.[slot];
       if (rank && (!validRank(theirs) || isNewerRank(rank, theirs))) out[slot] = lists[slot];
@@ -60,13 +60,13 @@ export class TrustKeeper extends DurableObject {
   /** Holds each offered list that is newer than the one held; ignores the rest. */
   async keep(offered: KeptLists): Promise<void> {
     const clean: KeptLists = {};
-    for (const slot of LIST_SLOTS) if (typeof offered?.[slot] === 'string') clean[slot] = offered[slot];
+    for (const slot of KEPT_SLOTS) if (typeof offered?.[slot] === 'string') clean[slot] = offered[slot];
     const held = await this.#read();
     const next = keepNewer(held.lists, clean);
     if (!next) return;
-    const changed: Partial<Record<ListSlot, string>> = {};
+    const changed: Partial<Record<KeptSlot, string>> = {};
     const ranks: ListRanks = { ...held.ranks };
-    for (const slot of LIST_SLOTS) {
+    for (const slot of KEPT_SLOTS) {
       if (next[slot] !== undefined && next[slot] !== held.lists[slot]) {
         changed[slot] = next[slot];
         ranks[slot] = listRank(slot, next[slot])!;

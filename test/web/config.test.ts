@@ -6,6 +6,7 @@ import { parseVerifierConfig } from '../../src/web/index.ts';
 const X = 'B'.repeat(43);
 const D = 'S'.repeat(43);
 const root = { kty: 'OKP', crv: 'Ed25519', x: X };
+const reportKey = { kty: 'OKP', crv: 'X25519', x: X };
 
 describe('parseVerifierConfig', () => {
   it('parses every setting, and keeps only what the verifier needs', () => {
@@ -14,12 +15,13 @@ describe('parseVerifierConfig', () => {
         rootJwk: JSON.stringify({ ...root, kid: 'root-1', use: 'sig' }),
         verifyOrigin: 'https://verify.example.cn/V/',
         minKeyListVersion: '3',
+        reportKeyJwk: JSON.stringify({ ...reportKey, kid: 'office-contact', use: 'enc' }),
       }),
-    ).toEqual({ root, verifyOrigin: 'https://verify.example.cn', minKeyListVersion: 3, problems: [] });
+    ).toEqual({ root, verifyOrigin: 'https://verify.example.cn', minKeyListVersion: 3, contactKey: reportKey, problems: [] });
   });
 
   it('treats absent and empty settings as not set, which is no problem', () => {
-    const unset = { root: null, verifyOrigin: null, minKeyListVersion: undefined, problems: [] };
+    const unset = { root: null, verifyOrigin: null, minKeyListVersion: undefined, contactKey: null, problems: [] };
     expect(parseVerifierConfig({})).toEqual(unset);
     expect(parseVerifierConfig({ rootJwk: ' \n', verifyOrigin: '', minKeyListVersion: '' })).toEqual(unset);
     expect(parseVerifierConfig({ rootJwk: null, verifyOrigin: null, minKeyListVersion: null })).toEqual(unset);
@@ -30,6 +32,7 @@ describe('parseVerifierConfig', () => {
       root: null,
       verifyOrigin: null,
       minKeyListVersion: undefined,
+      contactKey: null,
       problems: [
         'QDYP_ROOT_JWK is not a JSON Web Key',
         'QDYP_VERIFY_ORIGIN is not an http(s) origin',
@@ -51,6 +54,20 @@ describe('parseVerifierConfig', () => {
       expect(config.problems).toEqual(['QDYP_ROOT_JWK is a private key: the pinned root must be the root\'s public JWK (without "d")']);
       expect(config.problems.join()).not.toContain(D);
     }
+  });
+
+  it('takes the office\'s X25519 public key for contacts, and refuses a private one without echoing it', () => {
+    expect(parseVerifierConfig({ reportKeyJwk: ' ' }).contactKey).toBeNull();
+    for (const jwk of [{ ...reportKey, d: D }, { kty: 'OKP', crv: 'X25519', d: D }]) {
+      const config = parseVerifierConfig({ reportKeyJwk: JSON.stringify(jwk) });
+      expect(config.contactKey).toBeNull();
+      expect(config.problems).toEqual(['QDYP_REPORT_KEY_JWK is a private key: the edge must be given only the office\'s public X25519 JWK (without "d")']);
+      expect(config.problems.join()).not.toContain(D);
+    }
+    for (const jwk of [root, { ...reportKey, x: 'short' }, [reportKey], 'key']) {
+      expect(parseVerifierConfig({ reportKeyJwk: JSON.stringify(jwk) }).problems, JSON.stringify(jwk)).toEqual(['QDYP_REPORT_KEY_JWK is not an X25519 public JWK (kty OKP, crv X25519)']);
+    }
+    expect(parseVerifierConfig({ reportKeyJwk: '{' }).problems).toEqual(['QDYP_REPORT_KEY_JWK is not a JSON Web Key']);
   });
 
   it('accepts only http(s) origins, and only the origin of a longer URL', () => {

@@ -8,6 +8,15 @@ import type { PrivateJwk } from '../../src/core/index.ts';
 
 export type WorkerTestRoot = PrivateJwk;
 
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** migrations/ as readD1Migrations read it (vitest.config.ts): for applyD1Migrations. */
+      TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+    }
+  }
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     workerRoot: WorkerTestRoot;

@@ -2,6 +2,7 @@
 // list, so they need the root key.
 
 import fs from 'node:fs';
+import { createContactKey } from '../issuer/contact-key.ts';
 import { compromiseKey, rotateKey } from '../issuer/index.ts';
 import { licencesToReseal } from '../registry/licences.ts';
 import { issuingKeyFile, resolveRootKey } from '../key-files.ts';
@@ -9,7 +10,7 @@ import { keyListExpiry } from '../publish.ts';
 import { readConfig } from '../registry/config.ts';
 import { registryPaths } from '../registry/db.ts';
 import { listKeys } from '../registry/keys.ts';
-import { command, EXIT, group, text, type Cli, type Parsed } from './command.ts';
+import { command, EXIT, flag, group, text, type Cli, type Parsed } from './command.ts';
 
 const ROOT_HELP = `  --root-key FILE   the root private key (default: QDYP_ROOT_KEY, else keys/root.jwk)
   --reason TEXT     why, for the audit trail`;
@@ -87,4 +88,31 @@ Options:\n${ROOT_HELP}`,
   },
 });
 
-export const keys = group({ summary: 'Issuing keys.', commands: { list, rotate, compromise } });
+const contactKey = command({
+  summary: "Make the office's contact key (X25519): the edge encrypts shoppers' contacts to its public half.",
+  usage: '[--replace]',
+  help: `Options:
+  --replace   make a new one even though one exists
+
+Writes the private key to the registry's keys/ directory (mode 0600; keep it with the issuing
+keys) and prints the public JWK: set it as QDYP_REPORT_KEY_JWK on the edge (qdyp serve, or
+the Worker's variable). qdyp reports show decrypts contacts with the private key.
+
+A contact can be read only with the key it was encrypted to: after --replace, contacts filed
+under the old key (at the edge or already pulled) become unreadable.`,
+  options: { replace: { type: 'boolean' } },
+  async run(parsed, cli) {
+    return cli.withRegistry(async (registry) => {
+      const result = createContactKey(cli.context(registry), { replace: flag(parsed, 'replace') });
+      if (parsed.json) cli.json({ publicJwk: result.publicJwk, file: result.file, replaced: result.replaced });
+      else {
+        cli.out(`Contact key written to ${result.file}${result.replaced ? ' (replacing the old one: contacts encrypted to it can no longer be read)' : ''}.`);
+        cli.out('Set this on the edge as QDYP_REPORT_KEY_JWK:');
+        cli.out(JSON.stringify(result.publicJwk));
+      }
+      return EXIT.ok;
+    });
+  },
+});
+
+export const keys = group({ summary: "Issuing keys, and the office's contact key.", commands: { list, rotate, compromise, 'contact-key': contactKey } });

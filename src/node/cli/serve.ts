@@ -42,6 +42,13 @@ function originFromEnv(cli: Cli): string | null {
   return verifyOrigin;
 }
 
+/** QDYP_REPORT_KEY_JWK, judged as the Worker judges it (a private key is refused), but refused here rather than ignored. */
+function reportKeyFromEnv(cli: Cli) {
+  const { contactKey, problems } = parseVerifierConfig({ reportKeyJwk: cli.io.env.QDYP_REPORT_KEY_JWK });
+  if (problems[0]) throw new UsageError(problems[0]);
+  return contactKey;
+}
+
 /** The host people type: a wildcard bind is reached through loopback on this machine. */
 function browsable(server: RunningServer): string {
   return ['0.0.0.0', '::'].includes(server.host) ? `http://localhost:${server.port}` : server.url;
@@ -121,6 +128,9 @@ The verifier keeps the newest lists it has accepted in its own directory, QDYP_V
 restart never goes back to an older status list copied into the edge directory.
 QDYP_MIN_KEY_LIST_VERSION refuses key lists older than that version (raise it after each
 keys rotate or keys compromise).
+QDYP_REPORT_KEY_JWK is the office's X25519 public JWK that contacts on the shopper's report
+form (/report) are encrypted to; unset, the form takes no contact. The form's rate limit counts
+each client address in memory only (behind a proxy, see QDYP_TRUSTED_PROXIES below).
 
 The holder portal (--apps portal) is served under ${PORTAL_PATH}/. It needs no registry and no key:
 it reads the portal snapshot QDYP_PORTAL_SNAPSHOT (default: portal-snapshot.sqlite beside the
@@ -197,6 +207,8 @@ demo holder accounts whose sign-ins are printed.`,
             sealOrigins: printedOrigin ? [printedOrigin] : [],
             mounts,
             minKeyListVersion: keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION),
+            contactKey: reportKeyFromEnv(cli),
+            trustedProxies: trustedProxiesFromEnv(cli),
             log: (line) => cli.err(line),
           })
         : await startAppsServer({ port: port(cli), host, mounts });

@@ -177,6 +177,52 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'a revocation is final'); END;
     `,
   },
+  {
+    version: 6,
+    name: 'reports',
+    // Reports of misuse pulled from an edge's inbox (qdyp reports pull), one row per edge report
+    // id, with its photo (the edge deletes its copy once the office acknowledges it) and the
+    // office's triage state. A shopper's contact stays as the edge encrypted it (a JWE to the
+    // office's contact key). The pull cursor per edge is kept here, written in the same
+    // transaction as the page it stands for. See registry/reports.ts.
+    sql: `
+      CREATE TABLE reports (
+        id            INTEGER PRIMARY KEY,
+        source_url    TEXT NOT NULL,
+        edge_id       TEXT NOT NULL CHECK (length(edge_id) BETWEEN 1 AND 100),
+        cursor        INTEGER NOT NULL,
+        source        TEXT NOT NULL CHECK (source IN ('inspector', 'shopper')),
+        inspector_id  TEXT,
+        seal          TEXT,
+        serial        INTEGER,
+        licence       TEXT,
+        outcome       TEXT NOT NULL,
+        place         TEXT,
+        note          TEXT,
+        observed_at   TEXT,
+        contact_jwe   TEXT,
+        received_at   TEXT NOT NULL,
+        count         INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+        photo         BLOB,
+        photo_type    TEXT CHECK (photo_type IN ('image/jpeg', 'image/png')),
+        state         TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'checking', 'closed')),
+        state_note    TEXT,
+        state_changed_at TEXT,
+        pulled_at     TEXT NOT NULL,
+        CHECK ((photo IS NULL) = (photo_type IS NULL)),
+        UNIQUE (source_url, edge_id)
+      ) STRICT;
+      CREATE INDEX reports_licence ON reports (licence, received_at);
+      CREATE INDEX reports_received ON reports (received_at);
+      CREATE TABLE report_cursors (
+        source_url TEXT PRIMARY KEY,
+        cursor     INTEGER NOT NULL CHECK (cursor >= 0),
+        -- The last cursor the edge confirmed it was told (a crash before the ack re-acks).
+        acked      INTEGER NOT NULL DEFAULT 0 CHECK (acked <= cursor),
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

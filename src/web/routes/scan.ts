@@ -18,6 +18,6 @@ export function scanPage(v: RouteDeps) {
     const seal = c.req.path.slice('/v/'.length);
     if (!couldBeSeal(seal)) return noticePage(page, 'badRequest');
     const { context } = await v.trust.snapshot();
-    return verdictPage(page, await v.verdicts.verify(seal, v.clock(), context));
+    return verdictPage(page, await v.verdicts.verify(seal, v.clock(), context), foldCase(seal));
   };
 }

@@ -14,10 +14,14 @@ export interface LayoutProps {
   title: string;
   /** The official verify origin's host, as an address bar shows it. */
   officialHost: string | null;
+  /** The language switch's link (default `?lang=…`); a page with query parameters keeps them. */
+  switchHref?: string;
+  /** Page-specific rules after the shared stylesheet (their hash is the page's CSP). */
+  extraCss?: string;
   children?: Child;
 }
 
-export function Layout({ locale, title, officialHost, children }: LayoutProps) {
+export function Layout({ locale, title, officialHost, switchHref, extraCss, children }: LayoutProps) {
   const t = PAGE_MESSAGES[locale];
   const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
   return (
@@ -30,7 +34,7 @@ export function Layout({ locale, title, officialHost, children }: LayoutProps) {
           <meta name="robots" content="noindex" />
           <title>{`${title} · ${t.programme}`}</title>
           <link rel="icon" href={MARK_ICON_HREF} />
-          <style>{raw(CSS)}</style>
+          <style>{raw(extraCss ? CSS + extraCss : CSS)}</style>
         </head>
         <body>
           <div class="page">
@@ -40,7 +44,7 @@ export function Layout({ locale, title, officialHost, children }: LayoutProps) {
                 <b>{t.programme}</b>
                 <span>{t.service}</span>
               </div>
-              <a class="lang" href={`?lang=${LANG_PARAM[other]}`} hreflang={other} lang={other}>
+              <a class="lang" href={switchHref ?? `?lang=${LANG_PARAM[other]}`} hreflang={other} lang={other}>
                 {t.otherLanguage}
               </a>
             </header>

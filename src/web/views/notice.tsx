@@ -2,12 +2,14 @@
 // nothing echoed from the request.
 
 import type { Locale } from '../../core/index.ts';
+import { LANG_PARAM } from '../locale.ts';
 import { PAGE_MESSAGES, type NoticeKind } from '../messages.ts';
 import { stateIcon } from './icons.ts';
 import { Layout } from './layout.tsx';
 
 export function NoticePage({ kind, locale, officialHost }: { kind: NoticeKind; locale: Locale; officialHost: string | null }) {
   const notice = PAGE_MESSAGES[locale].notices[kind];
+  const report = PAGE_MESSAGES[locale].report;
   return (
     <Layout locale={locale} title={notice.title} officialHost={officialHost}>
       <section class="verdict unknown" data-notice={kind}>
@@ -17,6 +19,14 @@ export function NoticePage({ kind, locale, officialHost }: { kind: NoticeKind; l
           <p>{notice.body}</p>
         </div>
       </section>
+      {/* The verifier has no home page: whoever lands here without a QR code can still report a mark seen with none. */}
+      {(kind === 'notFound' || kind === 'badRequest') && (
+        <section class="card">
+          <p class="report-link">
+            {report.noSealLinkLead} <a href={`/report?lang=${LANG_PARAM[locale]}`}>{report.noSealLink}</a>
+          </p>
+        </section>
+      )}
     </Layout>
   );
 }

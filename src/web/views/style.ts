@@ -34,8 +34,33 @@ ul{margin:0;padding-left:1.2rem}
 .card .hotline{margin-top:.5rem}
 .hotline a{color:#0b4f8a;font-size:1.25rem;font-weight:700}
 .card .domain{color:#0b4f8a;font-size:1.3rem;font-weight:700;overflow-wrap:anywhere}
+.card .report-link{margin-top:.6rem}
+.report-link a{display:inline-block;padding:.45rem 0;color:#0b4f8a;font-weight:600}
 .meta{margin:.75rem .25rem 0;color:#56616c;font-size:.8rem}
 footer{margin-top:1.25rem;color:#5b6570;font-size:.75rem;text-align:center}`;
+
+/** The report form's additions: large targets for a thumb at 360 px, visible focus and errors. */
+export const REPORT_CSS = `
+.report h1{font-size:1.6rem;margin-bottom:.5rem}
+[data-report] h1,[data-report-refused] h1{font-size:1.5rem}
+.report form{margin-top:.75rem}
+fieldset{margin:0 0 1rem;padding:0;border:0}
+legend,.field label{display:block;margin-bottom:.3rem;font-weight:600}
+.choice{display:flex;align-items:center;gap:.6rem;min-height:3rem;margin:.35rem 0;padding:.5rem .75rem;border:1px solid #b4bec8;border-radius:.6rem;background:#fff}
+.choice input{flex:none;width:1.35rem;height:1.35rem;margin:0}
+.field{margin-bottom:1rem}
+.field label span{font-weight:400;color:#56616c}
+.hint{margin:0 0 .35rem;color:#56616c;font-size:.85rem}
+input[type=text],textarea{display:block;width:100%;min-height:3rem;padding:.6rem .7rem;border:1px solid #7b8591;border-radius:.5rem;font:inherit;color:inherit;background:#fff}
+textarea{min-height:6rem;resize:vertical}
+[aria-invalid=true]{border:2px solid #b3261e}
+:focus-visible{outline:3px solid #0b4f8a;outline-offset:2px}
+button{display:block;width:100%;min-height:3.2rem;padding:.7rem 1rem;border:0;border-radius:.6rem;background:#0b4f8a;color:#fff;font:inherit;font-size:1.1rem;font-weight:700}
+.alert{margin:.75rem 0;padding:.75rem 1rem;border-left:.3rem solid #b3261e;border-radius:.5rem;background:#fdecea;color:#17202a}
+.alert h2{color:#8c1d18}
+.card .alert p{margin:0}
+.alert a{color:#8c1d18}
+.back a,.card .back a{display:inline-block;padding:.4rem 0;color:#0b4f8a}`;
 
 function hashSource(css: string): Promise<string> {
   return crypto.subtle.digest('SHA-256', new TextEncoder().encode(css)).then((digest) => {
@@ -52,6 +77,14 @@ let inspectCspSource: Promise<string> | undefined;
 export function styleHashSource(): Promise<string> {
   cspSource ??= hashSource(CSS);
   return cspSource;
+}
+
+let reportCspSource: Promise<string> | undefined;
+
+/** The same for the report form's pages (CSS and REPORT_CSS). */
+export function reportStyleHashSource(): Promise<string> {
+  reportCspSource ??= hashSource(CSS + REPORT_CSS);
+  return reportCspSource;
 }
 
 /** The same for the inspector page's stylesheet (CSS and its additions). */

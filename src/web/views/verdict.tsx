@@ -4,12 +4,13 @@
 // details could not be confirmed still says so, without details.
 
 import { MESSAGES, REGIONS, VERDICT_STATE, type LicenceEntry, type Locale, type Verdict } from '../../core/index.ts';
+import { LANG_PARAM } from '../locale.ts';
 import { PAGE_MESSAGES } from '../messages.ts';
 import { formatDate, formatInstant } from './format.ts';
 import { stateIcon } from './icons.ts';
 import { Layout } from './layout.tsx';
 
-export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdict; locale: Locale; officialHost: string | null }) {
+export function VerdictPage({ verdict, seal, locale, officialHost }: { verdict: Verdict; seal: string; locale: Locale; officialHost: string | null }) {
   const text = MESSAGES[locale].outcomes[verdict.code];
   const t = PAGE_MESSAGES[locale];
   const state = VERDICT_STATE[verdict.code];
@@ -27,6 +28,9 @@ export function VerdictPage({ verdict, locale, officialHost }: { verdict: Verdic
         <p>{text.advice}</p>
         <p class="hotline">
           <a href="tel:12315">12315</a> {t.hotline}
+        </p>
+        <p class="report-link">
+          <a href={`/report?seal=${seal}&lang=${LANG_PARAM[locale]}`}>{t.reportLink}</a>
         </p>
       </section>
       {verdict.licence ? (

@@ -5,10 +5,11 @@ import { qdyp } from '../support.ts';
 const GROUPS: Record<string, string[]> = {
   holder: ['add', 'update', 'show', 'list'],
   licence: ['issue', 'update', 'renew', 'reseal', 'suspend', 'reinstate', 'revoke', 'show', 'list'],
-  keys: ['list', 'rotate', 'compromise'],
+  keys: ['list', 'rotate', 'compromise', 'contact-key'],
   inspector: ['add', 'list', 'revoke'],
+  reports: ['pull', 'list', 'show', 'triage'],
 };
-const COMMANDS = ['init', 'publish', 'verify', 'audit', 'backup', 'restore', 'import', 'artwork', 'serve'];
+const COMMANDS = ['init', 'publish', 'verify', 'audit', 'backup', 'restore', 'import', 'artwork', 'serve', 'report'];
 
 describe('--help', () => {
   it('top level: --help and help exit 0; nothing at all is a usage error', async () => {
