@@ -1,6 +1,6 @@
 // The reports inbox on Node: a SQLite file (`reports.sqlite`, WAL) and a `photos/` folder in
 // the verifier's own data directory — never the registry, which the edge never touches. The
-// schema is the one wrangler applies to D1 (migrations/0001_reports.sql). Every add writes in
+// schema is the one wrangler applies to D1 (src/worker/migrations/0001_reports.sql). Every add writes in
 // one fixed order — the photo to a temporary name, fsync'd, renamed to `photos/{id}` and the
 // folder fsync'd, then the row that names it in one transaction — and removes the photo when
 // the row fails. A crash between the two leaves only a photo no row names: opening the inbox
@@ -14,7 +14,7 @@ import { forgetBefore, InboxUnavailable, insertParams, mergeable, newReportId, O
 
 export const REPORTS_FILE = 'reports.sqlite';
 export const PHOTOS_DIR = 'photos';
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url));
+const MIGRATIONS = fileURLToPath(new URL('../worker/migrations/', import.meta.url));
 const PHOTO_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface NodeInbox extends ReportInbox {

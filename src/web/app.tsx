@@ -22,7 +22,7 @@ import { reportRoutes } from './reports/api.ts';
 import type { ReportInbox } from './reports/inbox.ts';
 import { RevokedInspectorsCache } from './reports/revoked.ts';
 import { receiveReport, reportForm, reportMethodNotAllowed, type ReportFormDeps } from './reports/form.ts';
-import { RateLimiter, type RateLimitOptions } from './reports/rate-limit.ts';
+import { MemoryRates, type RateLimit, type RateLimitOptions } from './reports/rate-limit.ts';
 
 /** Another app served under a path prefix of the same server (the portal, the console). */
 export interface Mount {
@@ -70,8 +70,15 @@ export interface VerifierDeps {
    * logged): Node passes the socket's, Workers CF-Connecting-IP. Unset: all clients share one count.
    */
   clientAddress?: (c: Context) => string | null;
-  /** The report form's rate limit (default 5 reports per 10 minutes per address). */
+  /** The report form's rate limit (default 5 reports per 10 minutes per address), for the in-memory limiter. */
   reportRate?: RateLimitOptions;
+  /** POST /api/v1/reports' limit per inspector (default 60 a minute), for the in-memory limiter. */
+  inspectorRate?: RateLimitOptions;
+  /**
+   * Where the report rate limits are counted (keys `address:…`, `inspector:…`). Unset: in this
+   * process's memory (Node), with reportRate and inspectorRate; Workers pass the Durable Object.
+   */
+  rateLimit?: RateLimit;
 }
 
 const KNOWN_PATHS = ['/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
@@ -124,11 +131,12 @@ export function createApp(deps: VerifierDeps): Hono {
   app.get('/api/v1/bundle', bundle(v));
   app.get('/.well-known/jwks.json', jwks(v));
   app.get('/healthz', health(v));
-  const form: ReportFormDeps = { v, inbox: deps.inbox, contactKey: deps.contactKey ?? null, clientAddress: deps.clientAddress ?? (() => null), limiter: new RateLimiter(deps.reportRate) };
+  const limiter = deps.rateLimit ?? new MemoryRates({ address: deps.reportRate, inspector: deps.inspectorRate });
+  const form: ReportFormDeps = { v, inbox: deps.inbox, contactKey: deps.contactKey ?? null, clientAddress: deps.clientAddress ?? (() => null), limiter };
   app.get('/report', reportForm(form));
   app.post('/report', receiveReport(form));
   app.all('/report', reportMethodNotAllowed(v));
-  reportRoutes(app, { v, inbox: deps.inbox, revoked: new RevokedInspectorsCache({ source: deps.source, keeper: deps.keeper, ttlMs, clock, log }) });
+  reportRoutes(app, { v, inbox: deps.inbox, limiter, revoked: new RevokedInspectorsCache({ source: deps.source, keeper: deps.keeper, ttlMs, clock, log }) });
   // Public data: any site or app may call the API (the headers are set in respond.tsx).
   for (const path of ['/api/*', '/.well-known/*']) app.options(path, (c) => preflight(c.req.header('access-control-request-headers')));
   for (const path of KNOWN_PATHS) app.all(path, methodNotAllowed(v));

@@ -10,3 +10,4 @@ export { INSPECT_ASSET_DIR, INSPECT_CONTENT_TYPES, INSPECT_FILES, isInspectFile,
 export { InboxUnavailable, type AddResult, type ReportInbox, type ReportInput, type ReportRecord } from './reports/inbox.ts';
 export { forgetBefore, insertParams, mergeable, newReportId, ORPHAN_GRACE_MS, retentionCutoff, SQL, toRecord, type ReportRow } from './reports/sql.ts';
 export { REPORT_RETENTION_DAYS } from './reports/api.ts';
+export { INSPECTOR_RATE, MemoryRates, rateKind, REPORT_RATE, type RateAnswer, type RateKind, type RateLimit, type RateLimitOptions } from './reports/rate-limit.ts';

@@ -1,5 +1,5 @@
 // The Workers entry: the only file that sees Env. Env → KV + R2 artifact source, the
-// Durable Object trust keeper and the D1 + R2 reports inbox → createApp; the app (and with it the trust cache) lives as long
+// Durable Object trust keeper, the D1 + R2 reports inbox and the Durable Object report throttle → createApp; the app (and with it the trust cache) lives as long
 // as the isolate.
 //
 // Env is generated from wrangler.toml by `npm run types` (worker-configuration.d.ts, in the
@@ -16,9 +16,10 @@ import { createApp, parseVerifierConfig } from '../web/index.ts';
 import { workersAssets } from './assets.ts';
 import { workersInbox } from './report-inbox.ts';
 import { workersSource } from './store.ts';
+import { durableRates, ReportThrottle } from './throttle.ts';
 import { durableKeeper, TrustKeeper } from './trust-keeper.ts';
 
-export { TrustKeeper };
+export { ReportThrottle, TrustKeeper };
 
 // The generated Env names the runtime's binding types as globals. They come from
 // @cloudflare/workers-types as a module, so its globals never clash with the DOM and Node
@@ -58,8 +59,10 @@ function appFor(env: Env): App {
         minKeyListVersion,
         assets: workersAssets(env.ASSETS),
         contactKey,
-        // Cloudflare's own view of the client; only counts report-form posts, in memory.
+        // Cloudflare's own view of the client; only counts report-form posts, in the throttle
+        // object's memory under a salted hash (src/worker/throttle.ts), never stored.
         clientAddress: (c) => c.req.header('cf-connecting-ip') ?? null,
+        rateLimit: durableRates(env.QDYP_THROTTLE),
         inbox: workersInbox(env.QDYP_REPORTS, env.QDYP_PHOTOS),
       }),
     };

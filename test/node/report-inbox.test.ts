@@ -118,9 +118,9 @@ describe('the Node inbox over HTTP', () => {
     const photoPath = `/api/v1/reports/${id}/photo`;
     const photo = await fetch(`${server.url}${photoPath}`, { headers: { authorization: await officeAuth(signer(), 'GET', photoPath, new Date(now)) } });
     expect(new Uint8Array(await photo.arrayBuffer())).toEqual(png());
-    const ack = await fetch(`${server.url}/api/v1/reports/ack`, {
+    const ack = await fetch(`${server.url}/api/v1/reports/ack?cursor=${mine.cursor}`, {
       method: 'POST',
-      headers: { authorization: await officeAuth(signer(), 'POST', '/api/v1/reports/ack', new Date(now)), 'content-type': 'application/json' },
+      headers: { authorization: await officeAuth(signer(), 'POST', `/api/v1/reports/ack?cursor=${mine.cursor}`, new Date(now)), 'content-type': 'application/json' },
       body: JSON.stringify({ cursor: mine.cursor }),
     });
     expect([ack.status, await ack.json()]).toEqual([200, { cursor: mine.cursor }]);

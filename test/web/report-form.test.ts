@@ -169,6 +169,15 @@ describe('POST /report', () => {
     expect((await post(app, { seal, problem: 'other' }, { 'x-test-client': '2001:db8:1:2:ffff::1' })).status).toBe(429);
   });
 
+  it('fails open when the rate limiter cannot be reached: the report is stored and the outage logged, never the address', async () => {
+    const app = appWith({ rateLimit: { take: () => Promise.reject(new Error('unreachable')) } });
+    const res = await post(app, { seal, problem: 'other' });
+    expect(res.status).toBe(200);
+    expect(inbox.records).toHaveLength(1);
+    expect(logs.some((line) => line.includes('rate limit unavailable'))).toBe(true);
+    expect(logs.join('\n')).not.toContain(ADDRESS);
+  });
+
   it.each([
     ['a direction override', 'place', 'Evil\u202Eoc dooG'],
     ['a zero-width space', 'note', 'fine\u200Btext'],

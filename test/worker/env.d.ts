@@ -2,11 +2,13 @@
 // bindings as `wrangler types` generated them from wrangler.toml (worker-configuration.d.ts;
 // `npm run types` after changing wrangler.toml). A binding only the tests have would extend it
 // here (`declare global { namespace Cloudflare { interface Env { … } } }`). The root key that
-// vitest.config.ts makes for the run reaches the tests through inject('workerRoot').
+// vitest.config.ts makes for the run reaches the tests through inject('workerRoot'), the office's contact key through inject('reportKey').
 /// <reference path="../../worker-configuration.d.ts" />
-import type { PrivateJwk } from '../../src/core/index.ts';
+import type { ContactPrivateJwk, PrivateJwk } from '../../src/core/index.ts';
 
 export type WorkerTestRoot = PrivateJwk;
+/** The office's contact key (its public half is the Worker's QDYP_REPORT_KEY_JWK). */
+export type WorkerTestReportKey = ContactPrivateJwk;
 
 declare global {
   namespace Cloudflare {
@@ -20,5 +22,6 @@ declare global {
 declare module 'vitest' {
   export interface ProvidedContext {
     workerRoot: WorkerTestRoot;
+    reportKey: WorkerTestReportKey;
   }
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp, DEFAULT_TTL_MS, parseRootJwk } from '../../src/web/index.ts';
 import { workersInbox } from '../../src/worker/report-inbox.ts';
 import { workersSource } from '../../src/worker/store.ts';
+import { durableRates } from '../../src/worker/throttle.ts';
 import { durableKeeper } from '../../src/worker/trust-keeper.ts';
 import { edgeWithEveryOutcome, T0, type Edge } from '../web/fixtures.ts';
 import { inspectorToken, officeAuth, png, reportInit, revokedList } from '../support/reports.ts';
@@ -24,6 +25,8 @@ function verifier(start = T0.getTime(), keeper = `reports-${++keeperName}`) {
     clock: () => new Date(now),
     log: () => {},
     inbox: workersInbox(env.QDYP_REPORTS, env.QDYP_PHOTOS),
+    // The throttle object as the Worker entry uses it, under instances of this verifier's own.
+    rateLimit: durableRates(env.QDYP_THROTTLE, `throttle-${keeper}`),
   });
   return {
     keeper,
@@ -48,6 +51,23 @@ beforeAll(async () => {
 });
 
 describe('POST /api/v1/reports', () => {
+  it('throttles one inspector (60 a minute: 429 with Retry-After) through the throttle object, not another', async () => {
+    const v = verifier();
+    const { token } = await inspectorToken(signer(), T0);
+    const other = await inspectorToken(signer(), T0, 'P7R2WXC4DN');
+    const report = { seal: edge.seals.authorized, outcome: 'authorized', idempotencyKey: 'throttle-1' };
+    expect((await v.fetch('/api/v1/reports', reportInit(token, report))).status).toBe(201);
+    // Retries count too: each is a request the inspector made.
+    for (let i = 1; i < 60; i++) expect((await v.fetch('/api/v1/reports', reportInit(token, report))).status).toBe(200);
+    const refused = await v.fetch('/api/v1/reports', reportInit(token, report));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toMatchObject({ error: 'too_many_requests' });
+    expect((await v.fetch('/api/v1/reports', reportInit(other.token, { ...report, idempotencyKey: 'throttle-2' }))).status).toBe(201);
+    v.advance(60_000);
+    expect((await v.fetch('/api/v1/reports', reportInit(token, report))).status).toBe(200);
+  });
+
   it('a report with a photo lands in D1 and R2; a retry with the same key is stored once', async () => {
     const v = verifier();
     const { token, sub } = await inspectorToken(signer(), T0);
@@ -186,9 +206,18 @@ describe('the office pulls and acknowledges', () => {
     expect(photo.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await photo.arrayBuffer())).toEqual(png());
 
-    const ack = await v.fetch('/api/v1/reports/ack', {
+    // The cursor is bound by the signature: a body that says another cursor is refused.
+    const ackPath = `/api/v1/reports/ack?cursor=${mine.cursor}`;
+    const moved = await v.fetch(ackPath, {
       method: 'POST',
-      headers: { authorization: await officeAuth(signer(), 'POST', '/api/v1/reports/ack', v.now()), 'content-type': 'application/json' },
+      headers: { authorization: await officeAuth(signer(), 'POST', ackPath, v.now()), 'content-type': 'application/json' },
+      body: JSON.stringify({ cursor: mine.cursor + 5 }),
+    });
+    expect(moved.status).toBe(400);
+    expect(await env.QDYP_PHOTOS.get(`pending/${id}`)).not.toBeNull();
+    const ack = await v.fetch(ackPath, {
+      method: 'POST',
+      headers: { authorization: await officeAuth(signer(), 'POST', ackPath, v.now()), 'content-type': 'application/json' },
       body: JSON.stringify({ cursor: mine.cursor }),
     });
     expect(ack.status).toBe(200);
@@ -201,9 +230,9 @@ describe('the office pulls and acknowledges', () => {
   it('ack sweeps a photo no row names (a crash between the two writes), after the grace period', async () => {
     await env.QDYP_PHOTOS.put('pending/orphan-from-a-crash', png());
     const v = verifier(Date.now() + 2 * 60 * 60 * 1000);
-    const ack = await v.fetch('/api/v1/reports/ack', {
+    const ack = await v.fetch('/api/v1/reports/ack?cursor=0', {
       method: 'POST',
-      headers: { authorization: await officeAuth(signer(), 'POST', '/api/v1/reports/ack', v.now()), 'content-type': 'application/json' },
+      headers: { authorization: await officeAuth(signer(), 'POST', '/api/v1/reports/ack?cursor=0', v.now()), 'content-type': 'application/json' },
       body: JSON.stringify({ cursor: 0 }),
     });
     expect(ack.status).toBe(200);

@@ -183,7 +183,7 @@ class OfficeClient {
   }
 
   async ack(cursor: number): Promise<void> {
-    const { answer, url } = await this.send('POST', '/api/v1/reports/ack', MAX_SMALL_BYTES, { cursor });
+    const { answer, url } = await this.send('POST', `/api/v1/reports/ack?cursor=${cursor}`, MAX_SMALL_BYTES, { cursor });
     if (answer.status !== 200 && answer.status !== 204) throw this.refusal(answer, url);
   }
 }

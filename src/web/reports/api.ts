@@ -2,7 +2,7 @@
 //   POST /api/v1/reports            an inspector files a report (Authorization: Bearer <token>)
 //   GET  /api/v1/reports?after=&limit=   the office pulls reports after its cursor
 //   GET  /api/v1/reports/{id}/photo  the office fetches a report's photo
-//   POST /api/v1/reports/ack        the office has stored everything up to {cursor}
+//   POST /api/v1/reports/ack?cursor=N  the office has stored everything up to N (also the body's {cursor})
 // The office's requests carry `Authorization: QDYP-Office <jws>` (core/office-request.ts),
 // verified under the key list this verifier already trusts; each nonce is used once.
 //
@@ -23,6 +23,7 @@ import {
 } from '../../core/index.ts';
 import { MAX_SEAL_INPUT, type RouteDeps } from '../route-deps.ts';
 import { InboxUnavailable, type ReportInbox, type ReportInput } from './inbox.ts';
+import { inspectorRateKey, type RateAnswer, type RateLimit } from './rate-limit.ts';
 import type { RevokedInspectorsCache } from './revoked.ts';
 
 /** The largest photo a report may carry (the inspector page downscales before it queues). */
@@ -62,7 +63,7 @@ const SEAL_TEXT = /^[0-9A-Za-z]{1,200}$/;
 const FIELDS = new Set(['seal', 'outcome', 'place', 'note', 'observedAt', 'idempotencyKey']);
 const REPORT_OUTCOMES: ReadonlySet<string> = new Set([...OUTCOMES, 'no_seal']);
 
-type Status = 200 | 201 | 400 | 401 | 403 | 404 | 405 | 413 | 415 | 503;
+type Status = 200 | 201 | 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 503;
 
 // Private data: no CORS, never cached, never a cookie.
 const HEADERS = {
@@ -84,6 +85,8 @@ export interface ReportRouteDeps {
   v: RouteDeps;
   inbox: ReportInbox | undefined;
   revoked: RevokedInspectorsCache;
+  /** POST /api/v1/reports per inspector id (`inspector:…`, 60 a minute by default). */
+  limiter: RateLimit;
 }
 
 const ROUTES = [
@@ -125,6 +128,19 @@ function fileReport(deps: ReportRouteDeps) {
     if (revoked.jtis.has(checked.claims.jti)) {
       v.log(`report refused: inspector ${checked.claims.sub}'s token is revoked`);
       return refuse(403, 'token_revoked', 'This inspector token has been revoked');
+    }
+    // Per inspector id (the token's sub, so a new token for the same inspector shares it), before
+    // the body is read. Fails open like the shopper form: the token already vouches for the sender.
+    let rate: RateAnswer;
+    try {
+      rate = await deps.limiter.take(inspectorRateKey(checked.claims.sub), now);
+    } catch (error) {
+      v.log(`report rate limit unavailable (${errorName(error)}): inspector ${checked.claims.sub}'s report let through unthrottled`);
+      rate = { ok: true };
+    }
+    if (!rate.ok) {
+      v.log(`report refused: inspector ${checked.claims.sub} is over the rate limit`);
+      return refuse(429, 'too_many_requests', 'Too many reports from this inspector; wait and send again', { 'retry-after': String(rate.retryAfterS) });
     }
 
     const body = await readReportBody(c.req.raw);
@@ -377,6 +393,9 @@ function ackReports(deps: ReportRouteDeps) {
     const body = bytes === 'unreadable' ? undefined : (parseJson(bytes) as { cursor?: unknown } | null | undefined);
     const cursor = body?.cursor;
     if (typeof cursor !== 'number' || !Number.isSafeInteger(cursor) || cursor < 0) return refuse(400, 'bad_cursor', 'Send {"cursor": N}, the last cursor stored');
+    // The cursor is signed with the request: it is in the path (?cursor=N) the office's JWS
+    // names, and the body must say the same, so nobody in between can move it.
+    if (c.req.query('cursor') !== String(cursor)) return refuse(400, 'bad_cursor', 'Post to /api/v1/reports/ack?cursor=N with the same N in the body');
     try {
       await auth.inbox.ack(cursor, deps.v.clock(), REPORT_RETENTION_DAYS);
     } catch {

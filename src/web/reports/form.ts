@@ -3,7 +3,8 @@
 // post is: same-site or refused (403), a form or refused (415), small or refused (413), fields
 // checked (400, the form again), the inbox there (503), this address not flooding (429), the
 // contact encrypted to the office's key, then stored (503 when storage fails) and thanked.
-// It sets no cookie and keeps no address: the client's address only counts posts, in memory.
+// It sets no cookie and keeps no address: the client's address only counts posts, in memory
+// (this process's on Node; a Durable Object's, under a salted hash, on Workers).
 
 import type { Context } from 'hono';
 import { encryptContact, type ContactPublicJwk, type Locale } from '../../core/index.ts';
@@ -13,7 +14,7 @@ import { pageContext, type RouteDeps } from '../route-deps.ts';
 import type { ReportRefusal } from '../messages.ts';
 import { checkReport, readSeal } from './form-fields.ts';
 import { InboxUnavailable, type ReportInbox } from './inbox.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import { addressRateKey, type RateAnswer, type RateLimit } from './rate-limit.ts';
 
 /** Far above what the form can send (≤ 800 characters, each at most 9 bytes percent-encoded). */
 export const MAX_FORM_BYTES = 8 * 1024;
@@ -29,7 +30,8 @@ export interface ReportFormDeps {
   contactKey: ContactPublicJwk | null;
   /** The client's address, for the rate limit only; null when the runtime cannot tell. */
   clientAddress: (c: Context) => string | null;
-  limiter: RateLimiter;
+  /** Keyed `address:…` (addressRateKey). */
+  limiter: RateLimit;
 }
 
 export function reportForm(d: ReportFormDeps) {
@@ -67,8 +69,18 @@ export function receiveReport(d: ReportFormDeps) {
     const report = checked.report;
     if (!d.inbox) return refuse('unavailable', page, report.seal, { 'retry-after': RETRY_AFTER_UNAVAILABLE_S });
 
-    const decision = d.limiter.take(d.clientAddress(c) ?? 'unknown', d.v.clock().getTime());
-    if (!decision.allowed) return refuse('tooMany', page, report.seal, { 'retry-after': String(decision.retryAfterS) });
+    let decision: RateAnswer;
+    try {
+      decision = await d.limiter.take(addressRateKey(d.clientAddress(c) ?? 'unknown'), d.v.clock());
+    } catch (error) {
+      // Fails OPEN, on purpose: a genuine report must not be refused because the limiter (the
+      // Workers Durable Object) is unreachable. The body caps still hold and repeats about one
+      // seal are merged into a count, so a flood meanwhile cannot bury a genuine report. Logged
+      // by kind only, never the address.
+      d.v.log(`report rate limit unavailable (${error instanceof Error ? error.name : 'error'}): a shopper report was let through unthrottled`);
+      decision = { ok: true };
+    }
+    if (!decision.ok) return refuse('tooMany', page, report.seal, { 'retry-after': String(decision.retryAfterS) });
 
     try {
       // A contact with no key to encrypt it to is dropped, never stored as it is.

@@ -1,7 +1,11 @@
-// How many shopper reports one client address may send: a fixed window per address, kept in
-// this process's memory only (never stored, never logged), with a cap on how many addresses it
-// remembers so a flood of addresses cannot grow it without bound. On Workers each isolate
-// counts on its own: a brake on one client's flood, not an exact quota.
+// How many shopper reports one client address may send, and how many reports one inspector may
+// file: a fixed window per key, kept in memory only (never stored, never logged), with a cap on
+// how many keys it remembers so a flood of addresses cannot grow it without bound.
+//
+// The web layer asks through `RateLimit` (async), with keys `address:<addressKey>` for the
+// shopper form and `inspector:<id>` for POST /api/v1/reports. On Node that is `MemoryRates`
+// (this process); on Workers a Durable Object (src/worker/throttle.ts) that holds the same
+// counts in its memory under salted hashes of the keys, so every isolate shares one count.
 
 export interface RateLimitOptions {
   /** Reports allowed per window and address (default 5). */
@@ -15,6 +19,57 @@ export interface RateLimitOptions {
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterS: number };
 
 export const REPORT_RATE = { max: 5, windowMs: 10 * 60 * 1000, maxKeys: 10_000 } as const;
+/** One inspector's reports: 60 a minute (a queue flushed when the network returns fits). */
+export const INSPECTOR_RATE = { max: 60, windowMs: 60 * 1000, maxKeys: 10_000 } as const;
+
+export type RateAnswer = { ok: true } | { ok: false; retryAfterS: number };
+
+/**
+ * The limiter the routes take through their deps. `key` is `address:…` or `inspector:…`; the
+ * kind picks the limit. It may throw (its store unreachable): the caller decides what then.
+ */
+export interface RateLimit {
+  take(key: string, now: Date): Promise<RateAnswer>;
+}
+
+export type RateKind = 'address' | 'inspector';
+
+export const addressRateKey = (address: string) => `address:${addressKey(address)}`;
+export const inspectorRateKey = (id: string) => `inspector:${id}`;
+
+/** The kind a key names, or null for a key of no known kind. */
+export function rateKind(key: string): RateKind | null {
+  const kind = key.slice(0, key.indexOf(':'));
+  return kind === 'address' || kind === 'inspector' ? kind : null;
+}
+
+/** One fixed-window limiter per kind, in this process's memory. */
+export class MemoryRates implements RateLimit {
+  private readonly limiters: Record<RateKind, RateLimiter>;
+
+  constructor(options: Partial<Record<RateKind, RateLimitOptions>> = {}) {
+    this.limiters = {
+      address: new RateLimiter({ ...REPORT_RATE, ...options.address }),
+      inspector: new RateLimiter({ ...INSPECTOR_RATE, ...options.inspector }),
+    };
+  }
+
+  /** Synchronous underneath; `kind` may be given when `key` is already a hash of the key. */
+  takeNow(key: string, now: Date, kind: RateKind | null = rateKind(key)): RateAnswer {
+    // A key of no known kind is a programming error, not a client's: counted as an address.
+    const decision = this.limiters[kind ?? 'address'].take(key, now.getTime());
+    return decision.allowed ? { ok: true } : { ok: false, retryAfterS: decision.retryAfterS };
+  }
+
+  take(key: string, now: Date): Promise<RateAnswer> {
+    return Promise.resolve(this.takeNow(key, now));
+  }
+
+  /** Keys remembered now, over all kinds (tests). */
+  get size(): number {
+    return this.limiters.address.size + this.limiters.inspector.size;
+  }
+}
 
 export class RateLimiter {
   private readonly max: number;
@@ -32,9 +87,8 @@ export class RateLimiter {
     }
   }
 
-  /** Counts one report from `address` at `now` (ms), if it is allowed. */
-  take(address: string, now: number): RateDecision {
-    const key = addressKey(address);
+  /** Counts one report under `key` at `now` (ms), if it is allowed. (Keys come already shaped: `addressKey`.) */
+  take(key: string, now: number): RateDecision {
     let window = this.windows.get(key);
     if (window && now - window.start >= this.windowMs) {
       this.windows.delete(key);

@@ -1,5 +1,5 @@
 // The SQL both inbox stores run (D1 on Workers, better-sqlite3 on Node) over the schema in
-// migrations/0001_reports.sql, and the row → ReportRecord mapping: one text for both, so the
+// src/worker/migrations/0001_reports.sql, and the row → ReportRecord mapping: one text for both, so the
 // two stores cannot drift apart. Positional parameters only.
 
 import { base64urlEncode } from '../../core/base64url.ts';

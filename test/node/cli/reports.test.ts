@@ -273,7 +273,7 @@ describe('qdyp report and qdyp reports pull', () => {
     const resumed = await reg.run(['reports', 'pull', '--from', e.url, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json()).toMatchObject({ stored: [], cursor: 2 });
-    expect(e.requests[0]).toBe('POST /api/v1/reports/ack');
+    expect(e.requests[0]).toBe('POST /api/v1/reports/ack?cursor=2');
     expect(e.acked).toBe(2);
     expect(reportRows(reg).filter((r) => r.source_url === e.url).map((r) => r.place)).toEqual(['台东步行街', '李村大集']);
   });
