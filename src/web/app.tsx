@@ -9,7 +9,7 @@ import type { ArtifactSource } from './artifact-source.ts';
 import { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 import { compress } from 'hono/compress';
 import type { AssetSource } from './inspect-assets.ts';
-import { json, noticePage, preflight } from './respond.tsx';
+import { homePage, json, noticePage, preflight } from './respond.tsx';
 import { inspectFile, inspectPage } from './routes/inspect.ts';
 import { verifyApi } from './routes/api.ts';
 import { bundle, health, jwks, publishedList } from './routes/artifacts.ts';
@@ -81,7 +81,7 @@ export interface VerifierDeps {
   rateLimit?: RateLimit;
 }
 
-const KNOWN_PATHS = ['/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
+const KNOWN_PATHS = ['/', '/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
 const ALLOW = 'GET, HEAD';
 
 export function createApp(deps: VerifierDeps): Hono {
@@ -119,6 +119,7 @@ export function createApp(deps: VerifierDeps): Hono {
     app.use('/inspect/*', compress());
   }
   const sealHosts = [...new Set([...(v.officialHost ? [v.officialHost] : []), ...(deps.sealOrigins ?? []).map(officialHost)])];
+  app.get('/', (c) => homePage(pageContext(c, v)));
   app.get('/inspect', inspectPage(v, deps.root, sealHosts, deps.assets));
   app.get('/inspect/', (c) => c.redirect('/inspect', 301));
   app.get('/inspect/:name', inspectFile(v, deps.assets));

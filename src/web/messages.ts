@@ -22,6 +22,8 @@ export interface PageMessages {
   notices: Record<NoticeKind, { title: string; body: string }>;
   /** The scan page's link to the report form. */
   reportLink: string;
+  /** The verifier's home page (/): how to check, and where to report or inspect. */
+  home: { title: string; body: string; inspectLead: string; inspectLink: string };
   report: ReportMessages;
 }
 
@@ -78,6 +80,12 @@ const zhCN: PageMessages = {
   officialSite: '官方查验网址',
   officialSiteAdvice: '请确认浏览器地址栏显示的正是这个网址；其他网址显示的结果不可信。',
   footer: '青岛优品工程办公室 · 本页不使用 Cookie，不跟踪访问者',
+  home: {
+    title: '查验青岛优品标识',
+    body: '用手机相机或微信扫描包装上的青岛优品二维码，即可看到授权是否有效、授权了哪些产品。',
+    inspectLead: '市场监管人员：',
+    inspectLink: '现场查验（可离线使用）',
+  },
   notices: {
     badRequest: { title: '无法识别的链接', body: '这不是青岛优品二维码的查验链接。请用手机相机或微信直接扫描包装上的二维码。' },
     notFound: { title: '页面不存在', body: '请用手机相机或微信直接扫描包装上的青岛优品二维码。' },
@@ -151,6 +159,12 @@ const en: PageMessages = {
   officialSite: 'Official verification site',
   officialSiteAdvice: 'Make sure your address bar shows exactly this site; results shown anywhere else cannot be trusted.',
   footer: 'Qingdao Premium Products office · no cookies, no tracking',
+  home: {
+    title: 'Check a Qingdao Premium Products mark',
+    body: 'Scan the Qingdao Premium Products QR code on the pack with your camera or WeChat to see whether the licence is valid and which products it covers.',
+    inspectLead: 'Market inspectors:',
+    inspectLink: 'the inspection page (works offline)',
+  },
   notices: {
     badRequest: { title: 'Not a verification link', body: 'This is not a Qingdao Premium Products verification link. Scan the QR code on the pack with your camera or WeChat.' },
     notFound: { title: 'Page not found', body: 'Scan the Qingdao Premium Products QR code on the pack with your camera or WeChat.' },

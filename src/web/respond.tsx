@@ -6,7 +6,7 @@
 import type { Locale, PublicJwk, Verdict } from '../core/index.ts';
 import { INSPECT_CONTENT_TYPES, type InspectFile } from './inspect-assets.ts';
 import type { NoticeKind, ReportRefusal } from './messages.ts';
-import { NoticePage } from './views/notice.tsx';
+import { HomePage, NoticePage } from './views/notice.tsx';
 import { InspectShell } from './views/inspect.tsx';
 import { ReportForm, ReportRefused, ReportThanks, type ReportFormProps } from './views/report.tsx';
 import { inspectStyleHashSource, reportStyleHashSource, styleHashSource } from './views/style.ts';
@@ -55,6 +55,10 @@ async function html(status: number, page: { toString(): string | Promise<string>
 /** `seal`: the seal as scanned (case folded), for the page's link to the report form. */
 export function verdictPage(page: PageContext, verdict: Verdict, seal: string): Promise<Response> {
   return html(200, <VerdictPage verdict={verdict} seal={seal} {...page} />);
+}
+
+export function homePage(page: PageContext): Promise<Response> {
+  return html(200, <HomePage {...page} />);
 }
 
 export const NOTICE_STATUS: Record<NoticeKind, 400 | 404 | 405 | 500> = { badRequest: 400, notFound: 404, methodNotAllowed: 405, error: 500 };

@@ -131,7 +131,7 @@ describe('the report form in Chromium at 360×740, JavaScript off', () => {
     });
   }
 
-  it('for a mark seen with no QR code, from the 404 page', async () => {
+  it('for a mark seen with no QR code, from the home page', async () => {
     const t = PAGE_MESSAGES['zh-CN'].report;
     const { page } = await tab('zh-CN');
     try {
@@ -149,7 +149,7 @@ describe('the report form in Chromium at 360×740, JavaScript off', () => {
     }
   });
 
-  it('the form, a refused form and the thank-you page pass axe (WCAG 2.2 A/AA) in both languages', async () => {
+  it('the home page, the form, a refused form and the thank-you page pass axe (WCAG 2.2 A/AA) in both languages', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: true, bypassCSP: true });
     const found: string[] = [];
     const check = async (page: Page, what: string) => {
@@ -160,6 +160,8 @@ describe('the report form in Chromium at 360×740, JavaScript off', () => {
       for (const lang of ['zh', 'en']) {
         const t = PAGE_MESSAGES[lang === 'en' ? 'en' : 'zh-CN'].report;
         const page = await context.newPage();
+        await page.goto(`${base}/?lang=${lang}`, { waitUntil: 'load' });
+        await check(page, `home ${lang}`);
         await page.goto(`${base}/report?lang=${lang}`, { waitUntil: 'load' });
         await check(page, `no-seal form ${lang}`);
         await page.goto(`${base}/report?seal=${edge.seals.revoked}&lang=${lang}`, { waitUntil: 'load' });

@@ -41,6 +41,22 @@ const pageHeaders = (csp: string) => ({
   'x-content-type-options': 'nosniff',
 });
 
+describe('the home page', () => {
+  it('says how to check, and links to the no-QR report form and the inspection page, in both languages', async () => {
+    const zh = await get('/');
+    expect(zh.status).toBe(200);
+    expect(zh.headers.get('set-cookie')).toBeNull();
+    const html = await zh.text();
+    expect(html).toContain('查验青岛优品标识');
+    expect(html).toContain('href="/report?lang=zh"');
+    expect(html).toContain('href="/inspect"');
+    const en = await (await get('/?lang=en')).text();
+    expect(en).toContain('Check a Qingdao Premium Products mark');
+    expect(en).toContain('href="/report?lang=en"');
+    expect((await get('/', { method: 'POST' })).status).toBe(405);
+  });
+});
+
 describe('the verdict page', () => {
   it('renders every outcome with its own state, in both languages, with holder data only where allowed', async () => {
     for (const outcome of OUTCOMES) {

@@ -264,10 +264,12 @@ describe('POST /report', () => {
 });
 
 describe('the way in without a QR code', () => {
-  it('the 404 page (the verifier has no home page) links to the form for a mark seen with no QR code', async () => {
-    const res = await appWith().request('http://localhost/', { headers: { 'accept-language': 'en' } });
-    expect(res.status).toBe(404);
-    expect(await res.text()).toContain(`${en.noSealLinkLead} <a href="/report?lang=en">${en.noSealLink}</a>`);
+  it('the home page and the 404 page link to the form for a mark seen with no QR code', async () => {
+    for (const [path, status] of [['/', 200], ['/no-such-page', 404]] as const) {
+      const res = await appWith().request(`http://localhost${path}`, { headers: { 'accept-language': 'en' } });
+      expect(res.status).toBe(status);
+      expect(await res.text()).toContain(`${en.noSealLinkLead} <a href="/report?lang=en">${en.noSealLink}</a>`);
+    }
   });
 });
 

@@ -19,7 +19,7 @@ export function NoticePage({ kind, locale, officialHost }: { kind: NoticeKind; l
           <p>{notice.body}</p>
         </div>
       </section>
-      {/* The verifier has no home page: whoever lands here without a QR code can still report a mark seen with none. */}
+      {/* Whoever lands here without a QR code can still report a mark seen with none. */}
       {(kind === 'notFound' || kind === 'badRequest') && (
         <section class="card">
           <p class="report-link">
@@ -27,6 +27,26 @@ export function NoticePage({ kind, locale, officialHost }: { kind: NoticeKind; l
           </p>
         </section>
       )}
+    </Layout>
+  );
+}
+
+/** The verifier's home page (/): scan to check; report a mark seen with no QR code; inspect. */
+export function HomePage({ locale, officialHost }: { locale: Locale; officialHost: string | null }) {
+  const t = PAGE_MESSAGES[locale];
+  const lang = LANG_PARAM[locale];
+  return (
+    <Layout locale={locale} title={t.home.title} officialHost={officialHost}>
+      <section class="card" data-page="home">
+        <h1 class="home-title">{t.home.title}</h1>
+        <p>{t.home.body}</p>
+        <p class="report-link">
+          {t.report.noSealLinkLead} <a href={`/report?lang=${lang}`}>{t.report.noSealLink}</a>
+        </p>
+        <p class="report-link">
+          {t.home.inspectLead} <a href="/inspect">{t.home.inspectLink}</a>
+        </p>
+      </section>
     </Layout>
   );
 }
