@@ -1,10 +1,11 @@
 // One HTTP exchange with an edge, bounded: a timeout that covers the wait for the answer and any
 // pause of that long while its body arrives, and a cap on the body's size. Used by the reports
-// commands (pull from the office, file from a laptop); every failure is an HttpFailure whose
-// message names the URL and what went wrong, never a body it did not expect.
+// commands (pull from the office, file from a laptop) and `bundle pull`; every failure is an
+// HttpFailure whose message names the URL and what went wrong, never a body it did not expect.
 
 export interface HttpAnswer {
   status: number;
+  statusText: string;
   headers: Headers;
   bytes: Uint8Array;
 }
@@ -35,7 +36,12 @@ export function edgeUrl(base: URL, path: string): URL {
   return new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${path}`);
 }
 
-export async function exchange(url: URL, init: RequestInit, options: { max: number; timeoutS: number }): Promise<HttpAnswer> {
+/**
+ * `max` caps a successful answer's body (over it is a failure); `errorMax`, if given, caps an
+ * error answer's (its body is then cut there, not refused: only its first words are shown).
+ * Redirects are refused unless `init.redirect` says otherwise.
+ */
+export async function exchange(url: URL, init: RequestInit, options: { max: number; timeoutS: number; errorMax?: number }): Promise<HttpAnswer> {
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -48,10 +54,12 @@ export async function exchange(url: URL, init: RequestInit, options: { max: numb
   };
   arm();
   try {
-    const response = await fetch(url, { ...init, redirect: 'error', signal: controller.signal });
+    const response = await fetch(url, { ...init, redirect: init.redirect ?? 'error', signal: controller.signal });
+    const truncate = !response.ok && options.errorMax !== undefined;
+    const max = truncate ? options.errorMax! : options.max;
     const declared = Number(response.headers.get('content-length'));
     const tooLarge = () => new HttpFailure(`the answer from ${url.href} is over ${options.max} bytes`);
-    if (Number.isFinite(declared) && declared > options.max) {
+    if (!truncate && Number.isFinite(declared) && declared > options.max) {
       await response.body?.cancel().catch(() => {});
       throw tooLarge();
     }
@@ -63,11 +71,14 @@ export async function exchange(url: URL, init: RequestInit, options: { max: numb
         arm();
         const { done, value } = await reader.read();
         if (done) break;
-        total += value.length;
-        if (total > options.max) {
+        if (total + value.length > max) {
           await reader.cancel().catch(() => {});
-          throw tooLarge();
+          if (!truncate) throw tooLarge();
+          chunks.push(value.subarray(0, max - total));
+          total = max;
+          break;
         }
+        total += value.length;
         chunks.push(value);
       }
     }
@@ -77,7 +88,7 @@ export async function exchange(url: URL, init: RequestInit, options: { max: numb
       bytes.set(chunk, at);
       at += chunk.length;
     }
-    return { status: response.status, headers: response.headers, bytes };
+    return { status: response.status, statusText: response.statusText, headers: response.headers, bytes };
   } catch (error) {
     if (error instanceof HttpFailure) throw error;
     if (timedOut) throw new HttpFailure(`no answer from ${url.href} within ${options.timeoutS} s`);

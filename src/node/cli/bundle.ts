@@ -16,6 +16,7 @@ import {
 import { nodeCodecs } from '../codecs.ts';
 import { RefusedError } from '../errors.ts';
 import { writeFileAtomic } from '../files.ts';
+import { errorBody, exchange, HttpFailure, type HttpAnswer } from '../http-client.ts';
 import { command, EXIT, group, required, text, UsageError } from './command.ts';
 import { fields } from './format.ts';
 import { ageText, bundleRegionText, bundleSummary, keyListFloor, readPinnedRoot, shownText } from './verify.ts';
@@ -58,97 +59,29 @@ function timeoutOption(value: string | undefined): number {
   return Number(value);
 }
 
-/**
- * GETs `url` and reads at most `max` bytes of its body. The timeout covers the wait for the
- * answer and any pause of that long while the body arrives. Throws RefusedError.
- */
+/** GETs `url`, reading at most `max` bytes of its body (src/node/http-client.ts). Throws RefusedError. */
 async function download(url: URL, max: number, timeoutS: number): Promise<Uint8Array> {
-  const controller = new AbortController();
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutS * 1000);
-  };
-  const where = url.href;
-  const failed = (error: unknown) => {
-    if (error instanceof RefusedError) return error;
-    if (timedOut) return new RefusedError('invalid_bundle', `no answer from ${where} within ${timeoutS} s; nothing was written`);
-    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-    const why = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
-    return new RefusedError('invalid_bundle', `could not download ${where} (${why}); nothing was written`);
-  };
-  arm();
+  let answer: HttpAnswer;
   try {
-    const response = await fetch(url, { signal: controller.signal, headers: { accept: 'application/gzip', 'accept-encoding': 'identity' } });
-    if (response.status !== 200) {
-      const detail = await errorDetail(response);
-      throw new RefusedError('invalid_bundle', `${where} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${detail ? `: ${detail}` : ''}; nothing was written`);
-    }
-    const declared = Number(response.headers.get('content-length'));
-    const tooLarge = () => new RefusedError('invalid_bundle', `the bundle from ${where} is over ${max} bytes; nothing was written`);
-    if (Number.isFinite(declared) && declared > max) {
-      await response.body?.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    if (response.body) {
-      const reader = response.body.getReader();
-      for (;;) {
-        arm();
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.length;
-        if (total > max) {
-          await reader.cancel().catch(() => {});
-          throw tooLarge();
-        }
-        chunks.push(value);
-      }
-    }
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
-    return bytes;
+    // Redirects are followed: trust comes from the bundle's signature, not from where it is served.
+    answer = await exchange(url, { headers: { accept: 'application/gzip', 'accept-encoding': 'identity' }, redirect: 'follow' }, { max, timeoutS, errorMax: MAX_ERROR_BODY_BYTES });
   } catch (error) {
-    throw failed(error);
-  } finally {
-    clearTimeout(timer);
+    if (error instanceof HttpFailure) throw new RefusedError('invalid_bundle', `${error.message}; nothing was written`);
+    throw error;
   }
+  if (answer.status !== 200) {
+    const detail = errorDetail(answer.bytes);
+    throw new RefusedError('invalid_bundle', `${url.href} answered ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}${detail ? `: ${detail}` : ''}; nothing was written`);
+  }
+  return answer.bytes;
 }
 
 /** The message of a JSON error answer ({ error, message }), or the start of a text one. */
-async function errorDetail(response: Response): Promise<string> {
-  try {
-    const reader = response.body?.getReader();
-    if (!reader) return '';
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    while (total < MAX_ERROR_BODY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.length;
-    }
-    await reader.cancel().catch(() => {});
-    const body = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
-    try {
-      const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };
-      if (typeof parsed.message === 'string') return shownText(parsed.message);
-    } catch {
-      // not JSON
-    }
-    return body.trim() ? shownText(body.trim()) : '';
-  } catch {
-    return '';
-  }
+function errorDetail(bytes: Uint8Array): string {
+  const body = Buffer.from(bytes).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+  const { message } = errorBody({ status: 0, statusText: '', headers: new Headers(), bytes });
+  if (message !== null) return shownText(message);
+  return body.trim() ? shownText(body.trim()) : '';
 }
 
 interface Opened {

@@ -171,7 +171,7 @@ describe('qdyp bundle pull', () => {
       ['404', await tinyServer((_q, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_published","message":"No bundle is published"}')), /answered 404 Not Found: "No bundle is published"; nothing was written/],
       ['500', await tinyServer((_q, res) => res.writeHead(500).end('boom\u001b[2J')), /answered 500 Internal Server Error: "boom\\u001b\[2J"/],
       ['too large', await tinyServer((_q, res) => { res.writeHead(200, { 'content-length': String(256 * 1024 * 1024 + 1) }); res.flushHeaders(); }), /is over 268435456 bytes; nothing was written/],
-      ['refused connection', closedPort, /could not download http:\/\/127\.0\.0\.1:\d+\/api\/v1\/bundle \(ECONNREFUSED\); nothing was written/],
+      ['refused connection', closedPort, /could not reach http:\/\/127\.0\.0\.1:\d+\/api\/v1\/bundle \(ECONNREFUSED\); nothing was written/],
       ['no answer', await tinyServer(() => {}), /no answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/bundle within 1 s; nothing was written/, ['--timeout', '1']],
     ];
     for (const [what, url, message, extra = []] of cases) {
