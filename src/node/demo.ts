@@ -6,11 +6,16 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { addDays, cstDate } from '../core/index.ts';
-import { addHolder, initRegistry, inviteHolderUser, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer/index.ts';
+import QRCode from 'qrcode';
+import { addDays, contactPublicJwk, cstDate, type ContactPublicJwk } from '../core/index.ts';
+import { writeFileAtomic } from './files.ts';
+import { createContactKey, readContactKey } from './issuer/contact-key.ts';
+import { addHolder, addInspector, initRegistry, inviteHolderUser, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer/index.ts';
 import { activateAccount, openPortalSnapshot, PortalStore, writePortalSnapshot } from './portal/index.ts';
 import { publishLocal } from './publish.ts';
 import { openRegistry, type Registry } from './registry/db.ts';
+import { getInspector } from './registry/inspectors.ts';
+import { activeKey } from './registry/keys.ts';
 import { listLicences, type LicenceRecord } from './registry/licences.ts';
 import { usccCheckCharacter } from './uscc.ts';
 
@@ -54,8 +59,58 @@ async function seed(ctx: IssuerContext): Promise<void> {
   await issueLicence(ctx, { holder: tea.uscc, tier: 'product', sector: 'agriculture', chain: '食品饮料', products: ['崂山白茶'], trademarks: ['云雾崂山'], validFrom: addDays(today, 30), validUntil: addDays(today, 30 + 3 * 365) });
 }
 
+/** The demo inspector token's file (one line, mode 0600), beside the demo registry; its QR code is FILE.png. */
+export const DEMO_INSPECTOR_TOKEN_FILE = 'inspector-demo.jwt';
+const DEMO_INSPECTOR_NAME = '演示查验员 (demo inspector)';
+/** As `qdyp inspector add` draws it: error correction M, the full quiet zone. */
+const PNG_OPTIONS = { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 } as const;
+const DAY_MS = 86_400_000;
+
+export interface DemoReportLoop {
+  /** The office contact key's public half: what the demo edge encrypts shoppers' contacts to. */
+  contactKey: ContactPublicJwk;
+  /** The demo inspector token's file and its QR code PNG (the token itself is printed nowhere). */
+  tokenFile: string;
+  tokenPng: string;
+}
+
+/** Whether the token in `file` still works here: readable, signed by the active key, its inspector not revoked, not expiring within a day. */
+function usableToken(registry: Registry, file: string, now: Date): boolean {
+  try {
+    const [header, payload] = fs.readFileSync(file, 'utf8').trim().split('.');
+    const { kid } = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as { kid?: unknown };
+    const { sub, exp } = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { sub?: unknown; exp?: unknown };
+    if (typeof sub !== 'string' || typeof exp !== 'number' || kid !== activeKey(registry.db)?.kid) return false;
+    const inspector = getInspector(registry.db, sub);
+    return inspector !== undefined && inspector.revokedAt === null && exp * 1000 > now.getTime() + DAY_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Gives the demo registry what the report loop needs, when it lacks it: the office's contact
+ * key (kept once made), and a demo inspector token in data/demo/inspector-demo.jwt (+ .png, as
+ * `qdyp inspector add --out` writes them), issued afresh only if the file is missing or the
+ * token in it no longer works.
+ */
+export async function prepareDemoReportLoop(registry: Registry, now: Date): Promise<DemoReportLoop> {
+  const ctx: IssuerContext = { registry, now, actor: ACTOR };
+  const existing = readContactKey(registry);
+  const contactKey = existing ? contactPublicJwk(existing) : createContactKey(ctx).publicJwk;
+  const dir = path.dirname(registry.dbPath);
+  const tokenFile = path.join(dir, DEMO_INSPECTOR_TOKEN_FILE);
+  const tokenPng = `${tokenFile}.png`;
+  if (!usableToken(registry, tokenFile, now) || !fs.existsSync(tokenPng)) {
+    const { token } = await addInspector(ctx, DEMO_INSPECTOR_NAME);
+    writeFileAtomic(tokenFile, `${token}\n`, 0o600);
+    writeFileAtomic(tokenPng, await QRCode.toBuffer(token, PNG_OPTIONS), 0o600);
+  }
+  return { contactKey, tokenFile, tokenPng };
+}
+
 /** Opens the demo registry under `baseDir`, creating and seeding it on first run, and publishes. */
-export async function openDemoRegistry(baseDir: string, now: Date): Promise<{ registry: Registry; created: boolean }> {
+export async function openDemoRegistry(baseDir: string, now: Date): Promise<{ registry: Registry; created: boolean; reportLoop: DemoReportLoop }> {
   const dir = path.join(baseDir, DEMO_DIR);
   const dbPath = path.join(dir, 'qdyp.sqlite');
   let created = false;
@@ -75,8 +130,15 @@ export async function openDemoRegistry(baseDir: string, now: Date): Promise<{ re
     created = true;
   }
   const registry = openRegistry(dbPath, { now });
-  await publishLocal(registry, now, { full: true, bundles: true });
-  return { registry, created };
+  let reportLoop: DemoReportLoop;
+  try {
+    reportLoop = await prepareDemoReportLoop(registry, now);
+    await publishLocal(registry, now, { full: true, bundles: true });
+  } catch (error) {
+    registry.close();
+    throw error;
+  }
+  return { registry, created, reportLoop };
 }
 
 /** One licence per state, for the printed scan URLs. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MESSAGES } from '../../core/index.ts';
 import { parseVerifierConfig } from '../../web/config.ts';
-import { demoLicences, openDemoRegistry, prepareDemoPortal, type DemoPortal } from '../demo.ts';
+import { demoLicences, openDemoRegistry, prepareDemoPortal, type DemoPortal, type DemoReportLoop } from '../demo.ts';
 import { createPortalApp, PORTAL_PATH, type PortalApp } from '../portal/index.ts';
 import { openRegistry, registryPaths } from '../registry/db.ts';
 import { readConfig } from '../registry/config.ts';
@@ -129,7 +129,8 @@ restart never goes back to an older status list copied into the edge directory.
 QDYP_MIN_KEY_LIST_VERSION refuses key lists older than that version (raise it after each
 keys rotate or keys compromise).
 QDYP_REPORT_KEY_JWK is the office's X25519 public JWK that contacts on the shopper's report
-form (/report) are encrypted to; unset, the form takes no contact. The form's rate limit counts
+form (/report) are encrypted to; unset, the form takes no contact (with --demo: the demo
+registry's own contact key, and a demo inspector token in data/demo/inspector-demo.jwt). The form's rate limit counts
 each client address in memory only (behind a proxy, see QDYP_TRUSTED_PROXIES below).
 
 The holder portal (--apps portal) is served under ${PORTAL_PATH}/. It needs no registry and no key:
@@ -151,14 +152,14 @@ demo holder accounts whose sign-ins are printed.`,
     let verifyOrigin = originFromEnv(cli);
     /** The origin printed in the registry's QR codes, where the registry is at hand. */
     let printedOrigin: string | null = null;
-    let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences>; portal: DemoPortal | null } | null = null;
+    let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences>; portal: DemoPortal | null; reportLoop: DemoReportLoop } | null = null;
     let portalFiles: { snapshotFile: string; dataDir: string } | null = null;
 
     if (flag(parsed, 'demo')) {
-      const { registry, created } = await openDemoRegistry(cli.io.cwd, now);
+      const { registry, created, reportLoop } = await openDemoRegistry(cli.io.cwd, now);
       try {
         const portal = apps.includes('portal') ? await prepareDemoPortal(registry, now) : null;
-        demo = { created, dbPath: registry.dbPath, licences: demoLicences(registry, now), portal };
+        demo = { created, dbPath: registry.dbPath, licences: demoLicences(registry, now), portal, reportLoop };
         portalFiles = portal;
         cli.globals.db = registry.dbPath;
         // The demo's pages name the site it really runs on, whatever PORT is.
@@ -207,7 +208,8 @@ demo holder accounts whose sign-ins are printed.`,
             sealOrigins: printedOrigin ? [printedOrigin] : [],
             mounts,
             minKeyListVersion: keyListFloor(cli.io.env.QDYP_MIN_KEY_LIST_VERSION),
-            contactKey: reportKeyFromEnv(cli),
+            // The demo's own contact key, unless QDYP_REPORT_KEY_JWK names another.
+            contactKey: reportKeyFromEnv(cli) ?? demo?.reportLoop.contactKey ?? null,
             trustedProxies: trustedProxiesFromEnv(cli),
             log: (line) => cli.err(line),
           })
@@ -238,6 +240,13 @@ demo holder accounts whose sign-ins are printed.`,
         cli.out(`  holder portal (品牌主体门户): ${base}${PORTAL_PATH}/  (append ?lang=en for English)`);
         cli.out('  demo holder sign-ins (统一社会信用代码 USCC / user / password):');
         for (const s of demo.portal.signIns) cli.out(`    ${s.uscc}  ${s.user}  ${s.password}   ${s.holderName}`);
+      }
+      if (apps.includes('verifier')) {
+        const tokenFile = path.relative(cli.io.cwd, demo.reportLoop.tokenFile);
+        const tokenPng = path.relative(cli.io.cwd, demo.reportLoop.tokenPng);
+        const db = path.relative(cli.io.cwd, demo.dbPath);
+        cli.out(`  report form (举报): ${base}/report   · inspector page: ${base}/inspect (import the token file ${tokenFile} or scan ${tokenPng})`);
+        cli.out(`  office: npx qdyp --db ${db} reports pull --from ${base}   then   reports list`);
       }
       cli.out('  authority console: not built yet.');
       cli.out('  office CLI on this registry: npx qdyp --db data/demo/qdyp.sqlite --help');

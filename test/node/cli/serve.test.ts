@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../support.ts';
+import { qdyp, tempDir } from '../support.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/qdyp.js', import.meta.url));
 let child: ChildProcess | null = null;
@@ -49,8 +49,38 @@ describe('qdyp serve --demo', () => {
       const verdict = (await (await fetch(`${base}/api/v1/verify?seal=${seal}`)).json()) as { code: string };
       expect(verdict.code).toBe(state === 'forged' ? 'bad_signature' : state);
     }
+
+    // The report loop: a demo inspector token (in a file, never printed) the inbox accepts,
+    // and the office pulling the report into the demo registry.
+    const tokenFile = path.join(cwd, 'data/demo/inspector-demo.jwt');
+    expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(`${tokenFile}.png`).mode & 0o777).toBe(0o600);
+    const token = fs.readFileSync(tokenFile, 'utf8').trim();
+    expect(out).not.toContain(token);
+    expect(out).toContain(`report form (举报): ${base}/report`);
+    expect(out).toContain('import the token file data/demo/inspector-demo.jwt or scan data/demo/inspector-demo.jwt.png');
+    expect(out).toContain(`office: npx qdyp --db data/demo/qdyp.sqlite reports pull --from ${base}   then   reports list`);
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(fs.existsSync(path.join(cwd, 'data/demo/keys/contact.x25519.jwk'))).toBe(true);
+    // The shopper form takes a contact: the demo edge has the demo office's contact key.
+    expect(await (await fetch(`${base}/report`)).text()).toContain('name="contact"');
+    const forgedUrl = rows.find((r) => r[1] === 'forged')![2]!;
+    const filed = await fetch(`${base}/api/v1/reports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ seal: forgedUrl, outcome: 'bad_signature', place: '台东三路步行街' }),
+    });
+    expect(filed.status, await filed.clone().text()).toBe(201);
+    const db = path.join(cwd, 'data/demo/qdyp.sqlite');
+    const clock = { QDYP_NOW: new Date().toISOString() };
+    const pulled = await qdyp(['--db', db, 'reports', 'pull', '--from', base, '--json'], clock, cwd);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.json().stored).toHaveLength(1);
+    const listed = await qdyp(['--db', db, 'reports', 'list', '--json'], clock, cwd);
+    expect(listed.json()).toMatchObject([{ outcome: 'bad_signature', source: 'inspector', place: '台东三路步行街' }]);
     child!.kill('SIGTERM');
     child = null;
+    const contactKey = fs.readFileSync(path.join(cwd, 'data/demo/keys/contact.x25519.jwk'), 'utf8');
 
     // A later run reuses the registry but publishes afresh, and names the port it runs on.
     const statusList = () => fs.readFileSync(path.join(cwd, 'data/demo/edge/status-list'), 'utf8');
@@ -59,6 +89,9 @@ describe('qdyp serve --demo', () => {
     const port = String(40000 + Math.floor(Math.random() * 20000));
     const again = await startDemo(cwd, { QDYP_NOW: later, PORT: port });
     expect(again).toContain('reused');
+    // The reused registry keeps its contact key and its (still valid) demo token.
+    expect(fs.readFileSync(path.join(cwd, 'data/demo/keys/contact.x25519.jwk'), 'utf8')).toBe(contactKey);
+    expect(fs.readFileSync(tokenFile, 'utf8').trim()).toBe(token);
     expect(statusList()).not.toBe(before);
     const { iat } = JSON.parse(Buffer.from(statusList().split('.')[1]!, 'base64url').toString('utf8'));
     expect(iat).toBe(Math.floor(Date.parse(later) / 1000));
