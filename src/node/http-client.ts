@@ -3,6 +3,8 @@
 // commands (pull from the office, file from a laptop) and `bundle pull`; every failure is an
 // HttpFailure whose message names the URL and what went wrong, never a body it did not expect.
 
+import { concatBytes } from '../core/index.ts';
+
 export interface HttpAnswer {
   status: number;
   statusText: string;
@@ -82,12 +84,7 @@ export async function exchange(url: URL, init: RequestInit, options: { max: numb
         chunks.push(value);
       }
     }
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
+    const bytes = concatBytes(chunks, total);
     return { status: response.status, statusText: response.statusText, headers: response.headers, bytes };
   } catch (error) {
     if (error instanceof HttpFailure) throw error;

@@ -22,6 +22,7 @@ import {
   verifyOfficeRequest,
 } from '../../core/index.ts';
 import { MAX_SEAL_INPUT, type RouteDeps } from '../route-deps.ts';
+import { readCapped } from './body.ts';
 import { InboxUnavailable, type ReportInbox, type ReportInput } from './inbox.ts';
 import { inspectorRateKey, type RateAnswer, type RateLimit } from './rate-limit.ts';
 import type { RevokedInspectorsCache } from './revoked.ts';
@@ -214,37 +215,6 @@ async function readReportBody(request: Request): Promise<Body> {
   const probe = probeImage(photo);
   if (!probe || (probe.type !== 'jpeg' && probe.type !== 'png')) return no(refuse(415, 'unsupported_photo', 'A photo must be a JPEG or PNG image'));
   return { ok: true, report, photo: { bytes: photo, type: probe.type === 'jpeg' ? 'image/jpeg' : 'image/png' } };
-}
-
-/** The whole body, or 'too_large' as soon as it passes `cap` (by Content-Length or by count). */
-async function readCapped(request: Request, cap: number): Promise<Uint8Array | 'too_large' | 'unreadable'> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && (!/^\d+$/.test(declared) || Number(declared) > cap)) return /^\d+$/.test(declared) ? 'too_large' : 'unreadable';
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > cap) {
-        await reader.cancel().catch(() => {});
-        return 'too_large';
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return 'unreadable';
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
 }
 
 function parseJson(bytes: Uint8Array): unknown {

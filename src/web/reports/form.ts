@@ -12,6 +12,7 @@ import { pickLocale } from '../locale.ts';
 import { noticePage, reportFormPage, reportRefusedPage, reportThanksPage, type PageContext } from '../respond.tsx';
 import { pageContext, type RouteDeps } from '../route-deps.ts';
 import type { ReportRefusal } from '../messages.ts';
+import { readCapped } from './body.ts';
 import { checkReport, readSeal } from './form-fields.ts';
 import { InboxUnavailable, type ReportInbox } from './inbox.ts';
 import { addressRateKey, type RateAnswer, type RateLimit } from './rate-limit.ts';
@@ -50,15 +51,12 @@ export function receiveReport(d: ReportFormDeps) {
 
     if (crossSite(c, d.v.officialHost)) return refuse('crossSite');
     if (!isForm(c.req.header('content-type'))) return refuse('unsupportedType');
-    let body: string | null;
-    try {
-      body = await readCapped(c.req.raw, MAX_FORM_BYTES);
-    } catch {
-      return noticePage(early, 'badRequest'); // the client went away mid-body
-    }
-    if (body === null) return refuse('tooLarge');
+    const bytes = await readCapped(c.req.raw, MAX_FORM_BYTES);
+    if (bytes === 'unreadable') return noticePage(early, 'badRequest'); // the client went away mid-body
+    if (bytes === 'too_large') return refuse('tooLarge');
 
-    const form = new URLSearchParams(body);
+    // Not fatal: a damaged byte becomes U+FFFD, which the field checks refuse.
+    const form = new URLSearchParams(new TextDecoder().decode(bytes));
     const page: PageContext = { ...early, locale: formLocale(form.get('lang'), c) };
     const checked = checkReport(form);
     const takesContact = d.contactKey !== null;
@@ -140,34 +138,6 @@ function isForm(contentType: string | undefined): boolean {
   if (type.trim().toLowerCase() !== 'application/x-www-form-urlencoded') return false;
   const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
   return charset === undefined || charset === 'charset=utf-8' || charset === 'charset="utf-8"';
-}
-
-/** The body as text, or null once it passes `max` bytes (read no further than that). */
-async function readCapped(request: Request, max: number): Promise<string | null> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && !(Number(declared) <= max)) return null;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  // Not fatal: a damaged byte becomes U+FFFD, which the field checks refuse.
-  return new TextDecoder().decode(bytes);
 }
 
 function formLocale(lang: string | null, c: Context): Locale {
