@@ -15,7 +15,6 @@
 // referrer, no framing. Every POST: an Origin check (hono/csrf), a 16 KiB body cap
 // (hono/body-limit), the form's CSRF token, and fields capped before they are read.
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -26,7 +25,7 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Locale } from '../../core/index.ts';
-import { checkCsrf, clientAddress, trustedProxies, type Session, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
+import { checkCsrf, clientAddress, preSessionToken, preSessionTokenMatches, trustedProxies, type Session, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
 import { renderArtwork } from '../artwork/index.ts';
 import { normaliseActivationCode } from '../registry/invitations.ts';
 import { CurrentSnapshot } from './current-snapshot.ts';
@@ -70,7 +69,6 @@ const SESSION_COOKIE = 'qdyp_portal_session';
 /** The CSRF token of the forms shown before sign-in (double-submit: cookie and hidden field). */
 const FORM_COOKIE = 'qdyp_portal_form';
 const COOKIE_PATH = `${PORTAL_PATH}/`;
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_NUMBER_LENGTH = 64;
 
@@ -120,10 +118,6 @@ interface SignedIn {
 
 function pageLocale(c: Context): Locale {
   return c.req.query('lang') === 'en' ? 'en' : 'zh-CN';
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 export function createPortalApp(options: PortalOptions): PortalApp {
@@ -189,20 +183,8 @@ export function createPortalApp(options: PortalOptions): PortalApp {
     return snap.licence(who.uscc, number);
   }
 
-  /** The form token for pages shown before sign-in, set as a cookie when there is none yet. */
-  function formToken(c: Context): string {
-    const existing = getCookie(c, FORM_COOKIE);
-    if (existing !== undefined && TOKEN_SHAPE.test(existing)) return existing;
-    const token = randomBytes(32).toString('base64url');
-    setCookie(c, FORM_COOKIE, token, cookieOptions(c));
-    return token;
-  }
-
-  function formTokenMatches(c: Context, submitted: string): boolean {
-    const cookie = getCookie(c, FORM_COOKIE);
-    if (cookie === undefined || !TOKEN_SHAPE.test(cookie)) return false;
-    return timingSafeEqual(sha256(cookie), sha256(submitted));
-  }
+  const formToken = (c: Context) => preSessionToken(c, FORM_COOKIE, cookieOptions(c));
+  const formTokenMatches = (c: Context, submitted: string) => preSessionTokenMatches(c, FORM_COOKIE, submitted);
 
   function notFound(c: Context, snap: PortalSnapshot, who: SignedIn | null): Promise<Response> {
     // The same page whatever was asked for: nothing of the request is echoed.

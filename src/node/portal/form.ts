@@ -1,31 +1,9 @@
-// Reading a posted form, refusing before any work what no form of ours sends: another content
-// type (415), a field over its length cap, sent twice, or carrying control characters or
-// damaged UTF-8 (400). The body's size is capped before this (hono/body-limit).
+// The portal's typed fields: a USCC and a user name as people type them. Reading the form
+// itself is shared with the console (accounts/form.ts).
 
-import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { MAX_USER_NAME, normaliseUserName } from '../registry/invitations.ts';
 
-const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
-// C0 and C1 controls (tab and line breaks included: no field of ours has them), U+FFFD (what
-// invalid UTF-8 decodes to) and lone surrogates.
-const DAMAGED = /[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** The named fields of a urlencoded body ('' when absent), each at most `caps[name]` UTF-16 units. */
-export async function readForm<K extends string>(c: Context, caps: Record<K, number>): Promise<Record<K, string>> {
-  if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) throw new HTTPException(415);
-  const params = new URLSearchParams(await c.req.text());
-  const form = {} as Record<K, string>;
-  const seen = new Set<string>();
-  for (const name of Object.keys(caps) as K[]) form[name] = '';
-  for (const [name, value] of params) {
-    if (!Object.hasOwn(caps, name)) continue;
-    if (seen.has(name) || value.length > caps[name as K] || DAMAGED.test(value)) throw new HTTPException(400);
-    seen.add(name);
-    form[name as K] = value;
-  }
-  return form;
-}
+export { readForm } from '../accounts/form.ts';
 
 /** A USCC as typed (full-width, spaced, lower case), or null if it cannot be one. */
 export function typedUscc(text: string): string | null {

@@ -5,12 +5,14 @@
 // typed. Everything needed from the snapshot is taken before the first await: the snapshot
 // may be replaced (and closed) while a password is being hashed.
 //
-// Check, verify and record are one step per address: attempts from one address (key) run one
-// at a time, so parallel requests cannot all pass `check` before the first `fail` is written.
+// Check, verify and record are one step per address (accounts/one-at-a-time.ts): parallel
+// requests cannot all pass `check` before the first `fail` is written. The account counter (any
+// address) is deliberately not serialised: queueing every attempt on one account would let a
+// wide attack hold up the holder's own sign-in, and that counter only slows, never locks.
 // A password reset is a re-invite: an account stays current only while the snapshot holds no
 // other invitation for its (uscc, user) than the one it was activated with (accountIsCurrent).
 
-import { addressKey, checkNewPassword, hashPassword, needsRehash, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
+import { checkNewPassword, hashPassword, needsRehash, oneAtATime, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
 import type { PortalInvitation, PortalSnapshot } from './snapshot.ts';
 import { accountKey, type PortalAccount, type PortalStore } from './store.ts';
 
@@ -33,39 +35,6 @@ const activationKey = (uscc: string) => `activate:holder:${uscc}`;
  */
 export function accountIsCurrent(account: PortalAccount, invitation: PortalInvitation | undefined): boolean {
   return invitation === undefined || invitation.codeHash === account.activatedCodeHash;
-}
-
-/**
- * The attempts waiting per address key (the key the throttle counts addresses by, an IPv6 /64
- * as one), per store. Each attempt runs after the one before it from that address has recorded
- * its outcome: the throttle's check, the secret's (asynchronous) verification and the failure
- * or success it writes are one step, so 40 parallel guesses meet the same counters as 40 in a
- * row. One chain per address covers both counters an address's guesses can race on: the pair
- * (account, address) and the address itself, for sign-in and activation alike (they share the
- * address counter). The chain lives in this process's memory, which is enough because the
- * portal is one process over its own database; a portal run as several processes over one
- * database would need the lock in the database instead. The account counter (any address) is
- * deliberately not serialised: queueing every attempt on one account would let a wide attack
- * hold up the holder's own sign-in, and that counter only slows, never locks.
- */
-const queues = new WeakMap<PortalStore, Map<string, Promise<void>>>();
-
-async function oneAtATime<T>(store: PortalStore, address: string, attempt: () => Promise<T>): Promise<T> {
-  let chains = queues.get(store);
-  if (!chains) queues.set(store, (chains = new Map()));
-  const key = addressKey(address);
-  const before = chains.get(key) ?? Promise.resolve();
-  let release!: () => void;
-  const done = new Promise<void>((resolve) => (release = resolve));
-  const tail = before.then(() => done);
-  chains.set(key, tail);
-  await before;
-  try {
-    return await attempt();
-  } finally {
-    release();
-    if (chains.get(key) === tail) chains.delete(key);
-  }
 }
 
 export type SignInResult =
