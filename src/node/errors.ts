@@ -39,7 +39,13 @@ export type RefusalCode =
   | 'report_failed'
   | 'contact_key_exists'
   | 'missing_contact_key'
-  | 'artwork_refused';
+  | 'artwork_refused'
+  | 'officer_exists'
+  | 'unknown_officer'
+  | 'invalid_role'
+  | 'setup_code'
+  | 'same_officer'
+  | 'unknown_bulk_revocation';
 
 export class RefusedError extends Error {
   override readonly name = 'RefusedError';

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   verify: { summary: 'verify a seal URL, a seal, a photo of a label or a licence document against published artifacts', load: () => import('./verify.ts').then((m) => m.verify) },
   bundle: { summary: 'offline trust bundles: pull a verified copy from a verifier for offline checks', load: () => import('./bundle.ts').then((m) => m.bundle) },
   portal: { summary: 'the holder portal: write the snapshot (no key material) it serves from', load: () => import('./portal.ts').then((m) => m.portal) },
+  officer: { summary: 'officers of the authority console: add, list, disable, reset (one-time set-up code)', load: () => import('./officer.ts').then((m) => m.officer) },
   inspector: { summary: 'inspector tokens (市场监管): add, list, revoke (published as revoked-inspectors)', load: () => import('./inspector.ts').then((m) => m.inspector) },
   report: { summary: 'file a report of misuse with an inspector token (as the inspector page does)', load: () => import('./report.ts').then((m) => m.report) },
   reports: { summary: "reports of misuse, the office's side: pull from the edge, list, show, triage", load: () => import('./reports.ts').then((m) => m.reports) },

@@ -10,4 +10,5 @@ export * from './inspectors.ts';
 export * from './invitations.ts';
 export * from './issuance.ts';
 export * from './keys.ts';
+export * from './officers.ts';
 export * from './signing.ts';

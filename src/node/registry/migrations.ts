@@ -223,6 +223,58 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'officers and bulk revocations',
+    // The authority console's accounts: one row per officer name, holding the scrypt hash of the
+    // password (set by the officer at /console/setup) and, until then or after a reset, the
+    // SHA-256 of a one-time set-up code (the code itself is shown once and stored nowhere).
+    // Rows are never deleted (a disabled officer stays, so the audit trail's actors stay named).
+    // A bulk revocation (more licences than one officer may revoke alone) is requested by one
+    // officer and carried out only when another confirms it; done or cancelled is final.
+    // See registry/officers.ts and registry/bulk.ts.
+    sql: `
+      CREATE TABLE officers (
+        name             TEXT NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64 AND name = trim(name)),
+        role             TEXT NOT NULL CHECK (role IN ('clerk', 'officer', 'admin')),
+        password_hash    TEXT CHECK (password_hash IS NULL OR password_hash GLOB 'scrypt$*'),
+        setup_code_hash  TEXT CHECK (setup_code_hash IS NULL OR (length(setup_code_hash) = 64 AND setup_code_hash NOT GLOB '*[^0-9a-f]*')),
+        setup_expires_at TEXT,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        disabled_at      TEXT,
+        CHECK ((setup_code_hash IS NULL) = (setup_expires_at IS NULL))
+      ) STRICT;
+      CREATE TRIGGER officers_no_delete BEFORE DELETE ON officers
+        BEGIN SELECT RAISE(ABORT, 'officer records are kept: disable instead'); END;
+      CREATE TRIGGER officers_name_fixed BEFORE UPDATE OF name, created_at ON officers
+        BEGIN SELECT RAISE(ABORT, 'an officer''s name does not change: add a new officer'); END;
+
+      CREATE TABLE bulk_revocations (
+        id           INTEGER PRIMARY KEY,
+        requested_by TEXT NOT NULL CHECK (length(requested_by) >= 1),
+        requested_at TEXT NOT NULL,
+        reason       TEXT NOT NULL CHECK (length(reason) >= 1),
+        numbers      TEXT NOT NULL CHECK (json_valid(numbers) AND json_type(numbers) = 'array' AND json_array_length(numbers) >= 1),
+        state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'cancelled')),
+        -- Set when a confirmation starts (the row still pending), or by the cancel.
+        decided_by   TEXT,
+        decided_at   TEXT,
+        outcome      TEXT CHECK (outcome IS NULL OR json_valid(outcome)),
+        CHECK ((decided_by IS NULL) = (decided_at IS NULL)),
+        CHECK (state = 'pending' OR decided_by IS NOT NULL),
+        CHECK (state <> 'done' OR (decided_by <> requested_by AND outcome IS NOT NULL)),
+        CHECK (state <> 'pending' OR decided_by IS NULL OR decided_by <> requested_by)
+      ) STRICT;
+      CREATE INDEX bulk_revocations_state ON bulk_revocations (state, id);
+      CREATE TRIGGER bulk_revocations_no_delete BEFORE DELETE ON bulk_revocations
+        BEGIN SELECT RAISE(ABORT, 'bulk revocation records are kept'); END;
+      CREATE TRIGGER bulk_revocations_request_fixed BEFORE UPDATE OF id, requested_by, requested_at, reason, numbers ON bulk_revocations
+        BEGIN SELECT RAISE(ABORT, 'a bulk revocation request, once made, does not change'); END;
+      CREATE TRIGGER bulk_revocations_decision_final BEFORE UPDATE ON bulk_revocations WHEN OLD.state <> 'pending'
+        BEGIN SELECT RAISE(ABORT, 'a bulk revocation done or cancelled is final'); END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

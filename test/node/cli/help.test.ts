@@ -7,6 +7,7 @@ const GROUPS: Record<string, string[]> = {
   licence: ['issue', 'update', 'renew', 'reseal', 'suspend', 'reinstate', 'revoke', 'show', 'list'],
   keys: ['list', 'rotate', 'compromise', 'contact-key'],
   inspector: ['add', 'list', 'revoke'],
+  officer: ['add', 'list', 'disable', 'reset'],
   reports: ['pull', 'list', 'show', 'triage'],
 };
 const COMMANDS = ['init', 'publish', 'verify', 'audit', 'backup', 'restore', 'import', 'artwork', 'serve', 'report'];

@@ -21,7 +21,7 @@ describe('migration 5: inspectors', () => {
     ctx.registry.close();
     // Back to what schema version 4 had.
     const raw = new Database(ctx.registry.dbPath);
-    raw.exec('DROP TABLE inspectors; DROP TABLE reports; DROP TABLE report_cursors');
+    raw.exec('DROP TABLE inspectors; DROP TABLE reports; DROP TABLE report_cursors; DROP TABLE officers; DROP TABLE bulk_revocations');
     raw.exec('DELETE FROM schema_migrations WHERE version > 4');
     raw.close();
     const v4 = dumpTables(ctx.registry.dbPath);
