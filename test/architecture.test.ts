@@ -64,6 +64,28 @@ const LAYERS: Record<string, Layer> = {
     files: { 'src/node/portal/snapshot.ts': ['src/node/registry/db.ts', 'src/node/registry/config.ts'] },
     why: 'the portal reads only its snapshot and its own database: no keys, no signing, no registry database',
   },
+  // The authority console acts on the registry only as the CLI does, through the issuer (and
+  // reads it through the registry's queries); it is neither the verifier, the CLI nor the portal.
+  'src/node/console': {
+    ours: [
+      'src/node/console',
+      'src/node/accounts',
+      'src/node/issuer',
+      'src/node/registry',
+      'src/node/import',
+      'src/node/artwork',
+      'src/node/publish.ts',
+      'src/node/edge-store.ts',
+      'src/node/errors.ts',
+      'src/node/files.ts',
+      'src/node/key-files.ts',
+      'src/node/uscc.ts',
+      'src/core',
+    ],
+    packages: ['hono', 'better-sqlite3', 'jose'],
+    nodeBuiltins: true,
+    why: "the console changes the registry through the issuer's functions, as the CLI does; it is not the verifier, the CLI or the portal",
+  },
 };
 
 interface Specifier {
@@ -199,6 +221,8 @@ describe('the architecture', () => {
   });
 });
 
+const CONSOLE_REFUSAL =
+  "src/node/console may import only src/node/console, src/node/accounts, src/node/issuer, src/node/registry, src/node/import, src/node/artwork, src/node/publish.ts, src/node/edge-store.ts, src/node/errors.ts, src/node/files.ts, src/node/key-files.ts, src/node/uscc.ts, src/core of ours (the console changes the registry through the issuer's functions, as the CLI does; it is not the verifier, the CLI or the portal)";
 const PORTAL_REFUSAL =
   'src/node/portal may import only src/node/portal, src/node/accounts, src/node/artwork, src/node/registry/invitations.ts, src/core of ours (the portal reads only its snapshot and its own database: no keys, no signing, no registry database)';
 
@@ -227,6 +251,7 @@ describe('the architecture rules', () => {
         'src/node/x.ts': `import fs from 'node:fs';\nimport path from 'path';\nimport Database from 'better-sqlite3';\nimport { createApp } from '../web/index.ts';\nimport { kvSource } from '../worker/kv-source.ts';\nconst m = await import('./y.ts');\n`,
         'src/node/portal/app.tsx': `import { Hono } from 'hono';\nimport { csrf } from 'hono/csrf';\nimport Database from 'better-sqlite3';\nimport { createHash } from 'node:crypto';\nimport { SessionStore } from '../accounts/index.ts';\nimport { renderArtwork } from '../artwork/index.ts';\nimport { normaliseUserName } from '../registry/invitations.ts';\nimport type { Locale } from '../../core/index.ts';\nimport { openPortalSnapshot } from './snapshot.ts';\n`,
         'src/node/portal/snapshot.ts': `import { openDatabase } from '../registry/db.ts';\nimport { readConfig } from '../registry/config.ts';\n`,
+        'src/node/console/app.tsx': `import { Hono } from 'hono';\nimport { suspendLicence } from '../issuer/index.ts';\nimport { searchLicences } from '../registry/search.ts';\nimport { SessionStore } from '../accounts/index.ts';\nimport { publishLocal } from '../publish.ts';\nimport type { Tier } from '../../core/index.ts';\n`,
         'src/inspect/main.ts': `import { verifySeal } from '../core/index.ts';\nimport { readBarcodes } from 'zxing-wasm/reader';\nimport { h } from './render.ts';\n`,
       }),
     ).toEqual([]);
@@ -264,6 +289,9 @@ describe('the architecture rules', () => {
     ['the browser code importing node/', 'src/inspect/main.ts', `import { decodeQrImage } from '../node/qr-decode.ts';`, `src/inspect/main.ts:1 '../node/qr-decode.ts': src/inspect may import only src/inspect, src/core of ours (the browser code judges seals with src/core only, exactly as the edge does)`],
     ['the browser code importing node:fs', 'src/inspect/main.ts', `import fs from 'node:fs';`, `src/inspect/main.ts:1 'node:fs': src/inspect runs outside Node: no Node builtins`],
     ['the browser code importing a package off its list', 'src/inspect/main.ts', `import { Hono } from 'hono';`, `src/inspect/main.ts:1 'hono': src/inspect may import only these packages: zxing-wasm`],
+    ['the console importing the verifier app', 'src/node/console/app.tsx', `import { createApp } from '../../web/index.ts';`, `src/node/console/app.tsx:1 '../../web/index.ts': ${CONSOLE_REFUSAL}`],
+    ['the console importing the CLI', 'src/node/console/routes/licences.tsx', `import { licence } from '../../cli/licence.ts';`, `src/node/console/routes/licences.tsx:1 '../../cli/licence.ts': ${CONSOLE_REFUSAL}`],
+    ['the console importing the portal', 'src/node/console/app.tsx', `import { createPortalApp } from '../portal/index.ts';`, `src/node/console/app.tsx:1 '../portal/index.ts': ${CONSOLE_REFUSAL}`],
     ['a folder with no rule yet', 'src/portal/app.ts', `import { Hono } from 'hono';`, `src/portal/app.ts:1 : no layer rule covers this folder: add one to LAYERS`],
   ])('refuses %s', (_, file, source, expected) => {
     expect(check({ [file]: `${source}\n` })).toEqual([expected]);

@@ -10,11 +10,13 @@ import QRCode from 'qrcode';
 import { addDays, contactPublicJwk, cstDate, type ContactPublicJwk } from '../core/index.ts';
 import { writeFileAtomic } from './files.ts';
 import { createContactKey, readContactKey } from './issuer/contact-key.ts';
-import { addHolder, addInspector, initRegistry, inviteHolderUser, issueLicence, revokeLicence, suspendLicence, type IssuerContext } from './issuer/index.ts';
+import { hashPassword } from './accounts/index.ts';
+import { addHolder, addInspector, addOfficer, completeOfficerSetup, initRegistry, inviteHolderUser, issueLicence, officerActor, revokeLicence, suspendLicence, type IssuerContext, type OfficerRole } from './issuer/index.ts';
 import { activateAccount, openPortalSnapshot, PortalStore, writePortalSnapshot } from './portal/index.ts';
 import { publishLocal } from './publish.ts';
 import { openRegistry, type Registry } from './registry/db.ts';
 import { getInspector } from './registry/inspectors.ts';
+import { getOfficer } from './registry/officers.ts';
 import { activeKey } from './registry/keys.ts';
 import { listLicences, type LicenceRecord } from './registry/licences.ts';
 import { usccCheckCharacter } from './uscc.ts';
@@ -199,4 +201,46 @@ export async function prepareDemoPortal(registry: Registry, now: Date): Promise<
     dataDir,
     signIns: holders.map((h) => ({ uscc: h.uscc, user: DEMO_PORTAL_USER, password: DEMO_PORTAL_PASSWORD, holderName: h.name })),
   };
+}
+
+/** The demo officers' password (a phrase): printed by `npm start`. */
+export const DEMO_CONSOLE_PASSWORD = 'qingdao harbour at high tide';
+
+/** Two officers (a bulk revocation needs a second one to confirm) and a clerk. */
+const DEMO_OFFICERS: { name: string; role: OfficerRole }[] = [
+  { name: '王芳', role: 'officer' },
+  { name: '李强', role: 'officer' },
+  { name: '张敏', role: 'clerk' },
+];
+
+export interface DemoConsole {
+  dataDir: string;
+  signIns: { name: string; role: OfficerRole; password: string }[];
+  /** A selection-batch CSV to try the import page with (one new holder, two licences). */
+  sampleCsv: string;
+}
+
+/**
+ * Makes sure the demo registry has the demo officers, each set up with the demo password the
+ * way `qdyp officer add` and the console's set-up page do it (a one-time code, then the
+ * password), and writes a small selection batch to import (data/demo/selection-demo.csv).
+ */
+export async function prepareDemoConsole(registry: Registry, now: Date): Promise<DemoConsole> {
+  const dir = path.dirname(registry.dbPath);
+  let hash: string | null = null;
+  for (const o of DEMO_OFFICERS) {
+    if (getOfficer(registry.db, o.name)) continue;
+    const { setupCode } = await addOfficer({ registry, now, actor: ACTOR }, o.name, o.role);
+    hash ??= await hashPassword(DEMO_CONSOLE_PASSWORD);
+    await completeOfficerSetup({ registry, now, actor: officerActor(o.name) }, o.name, setupCode, hash);
+  }
+  const sampleCsv = path.join(dir, 'selection-demo.csv');
+  const today = cstDate(now);
+  const rows = [
+    'batch,ref,uscc,holder_name,address,region,tier,sector,chain,products,trademarks,valid_from,valid_until',
+    `演示批次,D-001,${uscc('91370203MA3DEM005')},青岛啤酒花园餐饮有限公司,青岛市市北区登州路 56 号,370203,product,services,餐饮服务,啤酒花园套餐,花园,${today},${addDays(today, 3 * 365)}`,
+    `演示批次,D-002,${uscc('91370203MA3DEM005')},青岛啤酒花园餐饮有限公司,青岛市市北区登州路 56 号,370203,product,services,餐饮服务,海鲜大排档,花园,${today},${addDays(today, 3 * 365)}`,
+  ];
+  if (!fs.existsSync(sampleCsv)) writeFileAtomic(sampleCsv, `${rows.join('\n')}\n`, 0o600);
+  return { dataDir: path.join(dir, 'console'), signIns: DEMO_OFFICERS.map((o) => ({ ...o, password: DEMO_CONSOLE_PASSWORD })), sampleCsv };
 }

@@ -14,7 +14,7 @@ import { nodeCodecs } from './codecs.ts';
 import { Hono } from 'hono';
 import type { ContactPublicJwk, PublicJwk } from '../core/index.ts';
 import { clientAddress, trustedProxies } from './accounts/client-address.ts';
-import { createApp, INSPECT_ASSET_DIR, keepNewer, KEPT_SLOTS, type ArtifactSource, type AssetSource, type InspectBuild, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
+import { createVerifier, INSPECT_ASSET_DIR, keepNewer, KEPT_SLOTS, type ArtifactSource, type AssetSource, type InspectBuild, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
 import { readEdgeBytes, readEdgeText } from './edge-store.ts';
 import { openReportInbox } from './report-inbox.ts';
 import { writeFileAtomic } from './files.ts';
@@ -120,6 +120,8 @@ export interface RunningServer {
   host: string;
   app: Hono;
   server: ServerType;
+  /** The verifier's: reads the published lists again at the next request (no-op without one). */
+  refresh(): void;
   close(): Promise<void>;
 }
 
@@ -129,7 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const proxies = trustedProxies(options.trustedProxies ?? []);
   // The reports inbox lives in the verifier's own data directory, never in the registry.
   const inbox = options.dataDir ? openReportInbox(options.dataDir, { clock: options.clock }) : undefined;
-  const app = createApp({
+  const verifier = createVerifier({
     source: directorySource(options.edgeDir),
     keeper: options.dataDir ? fileTrustKeeper(options.dataDir) : undefined,
     root: options.rootJwk,
@@ -148,7 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clientAddress: (c) => clientAddress((c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress, c.req.raw.headers, proxies),
     inbox,
   });
-  const running = await listen(app, options.port, host);
+  const running = { ...(await listen(verifier.app, options.port, host)), refresh: verifier.refresh };
   if (!inbox) return running;
   return {
     ...running,
@@ -183,6 +185,7 @@ async function listen(app: Hono, port: number, host: string): Promise<RunningSer
     host,
     app,
     server,
+    refresh: () => undefined,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -85,6 +85,16 @@ const KNOWN_PATHS = ['/', '/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/ver
 const ALLOW = 'GET, HEAD';
 
 export function createApp(deps: VerifierDeps): Hono {
+  return createVerifier(deps).app;
+}
+
+export interface Verifier {
+  app: Hono;
+  /** Reads the published lists again at the next request (a publication in the same process). */
+  refresh(): void;
+}
+
+export function createVerifier(deps: VerifierDeps): Verifier {
   const ttlMs = deps.ttlMs ?? DEFAULT_TTL_MS;
   if (!Number.isFinite(ttlMs) || ttlMs <= 0 || ttlMs > STATUS_TTL_S * 1000) {
     throw new Error(`the verifier's cache TTL must be between 0 and ${STATUS_TTL_S * 1000} ms`);
@@ -151,7 +161,7 @@ export function createApp(deps: VerifierDeps): Hono {
     log(`unexpected ${error instanceof Error ? error.name : 'error'} on ${c.req.method} ${c.req.routePath}`);
     return wantsJson(c) ? json(500, { error: 'internal', message: 'Something went wrong' }) : noticePage(pageContext(c, v), 'error');
   });
-  return app;
+  return { app, refresh: () => v.trust.expire() };
 }
 
 function methodNotAllowed(v: RouteDeps) {

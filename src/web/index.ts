@@ -1,5 +1,5 @@
 // The verifier app and what its two entries (Workers, Node) need to build it.
-export { createApp, type Mount, type VerifierDeps } from './app.tsx';
+export { createApp, createVerifier, type Mount, type Verifier, type VerifierDeps } from './app.tsx';
 export { isStoreKey, LIST_NAMES, type ArtifactSource, type ListName } from './artifact-source.ts';
 export { parseVerifierConfig, type SettingNames, type VerifierConfig, type VerifierSettings } from './config.ts';
 export { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';

@@ -90,6 +90,14 @@ export class TrustCache {
     return this.#refreshing;
   }
 
+  /**
+   * Reads the store again at the next request, as if the TTL had passed: the office's console,
+   * running in the same process, calls it after each publication so its own change shows at once.
+   */
+  expire(): void {
+    if (this.#current) this.#current = { ...this.#current, freshUntil: 0 };
+  }
+
   /** A bundle as published (`bundle`, `bundle/{region}`), read from the store each time: never cached. */
   bundle(key: string): ReturnType<ArtifactSource['getBytes']> {
     return this.#options.source.getBytes(key);

@@ -4,7 +4,7 @@
 // chunk (`imported 12000/100000`) for whatever is watching.
 
 import cliProgress from 'cli-progress';
-import { CSV_COLUMNS, importSelectionBatch, ImportRefused, type ImportSummary } from '../import/index.ts';
+import { CSV_COLUMNS, importSelectionBatch, ImportRefused, refusalLines, summaryLines, type ImportSummary } from '../import/index.ts';
 import { command, EXIT, flag, type Cli } from './command.ts';
 
 interface Progress {
@@ -36,36 +36,11 @@ function progressReporter(cli: Cli): Progress {
 }
 
 function refusal(cli: Cli, json: boolean, error: ImportRefused): number {
-  cli.err(`qdyp: refused: ${error.message}`);
-  for (const problem of error.problems) cli.err(`  line ${problem.line}: ${problem.message}`);
+  const [first, ...rows] = refusalLines(error);
+  cli.err(`qdyp: ${first}`);
+  for (const line of rows) cli.err(line);
   if (json) cli.json({ refused: error.code, message: error.message, problems: error.problems });
   return EXIT.refused;
-}
-
-function summaryLines(summary: ImportSummary, published: boolean): string[] {
-  const encoding = summary.encoding === 'gb18030' ? 'read as GB18030: it is not valid UTF-8' : 'UTF-8';
-  const lines = summary.dryRun
-    ? [
-        `Checked ${summary.file} (${encoding}): ${summary.rows} rows, all good. Nothing was changed (--dry-run). Importing it would:`,
-        `  add holders          ${summary.holdersAdded}`,
-        `  issue licences       ${summary.licencesIssued}`,
-        `  skip rows            ${summary.skipped} (already imported)`,
-      ]
-    : [
-        `Imported ${summary.file} (${encoding}): ${summary.rows} rows.`,
-        `  holders added        ${summary.holdersAdded}`,
-        `  licences issued      ${summary.licencesIssued}`,
-        `  rows skipped         ${summary.skipped} (already imported)`,
-      ];
-  for (const d of summary.differences) {
-    lines.push(
-      `warning: line ${d.line}: holder ${d.uscc} has ${d.field} ${JSON.stringify(d.file)} in the file but ${JSON.stringify(d.registered)} in the registry; ` +
-        `the registry's record was kept (qdyp holder update ${d.uscc} changes it)`,
-    );
-  }
-  for (const w of summary.warnings) lines.push(`warning: line ${w.line}: ${w.message}`);
-  if (published) lines.push('Published to the edge store.');
-  return lines;
 }
 
 export const importBatch = command({

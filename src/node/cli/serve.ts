@@ -1,12 +1,14 @@
-// qdyp serve: the verifier and the holder portal (and, when it is built, the authority
-// console) on one port, bound to loopback unless --host says otherwise. With --demo it runs on
-// the demo registry in data/demo/, created and seeded on first run, and prints what to open.
+// qdyp serve: the verifier, the holder portal and the authority console on one port, bound to
+// loopback unless --host says otherwise. With --demo it runs on the demo registry in data/demo/,
+// created and seeded on first run, and prints what to open. When the console and the verifier
+// run together, each publication the console makes refreshes the verifier's cache at once.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { MESSAGES } from '../../core/index.ts';
 import { parseVerifierConfig } from '../../web/config.ts';
-import { demoLicences, openDemoRegistry, prepareDemoPortal, type DemoPortal, type DemoReportLoop } from '../demo.ts';
+import { CONSOLE_PATH, createConsoleApp, type ConsoleApp } from '../console/index.ts';
+import { demoLicences, openDemoRegistry, prepareDemoConsole, prepareDemoPortal, type DemoConsole, type DemoPortal, type DemoReportLoop } from '../demo.ts';
 import { createPortalApp, PORTAL_PATH, type PortalApp } from '../portal/index.ts';
 import { openRegistry, registryPaths } from '../registry/db.ts';
 import { readConfig } from '../registry/config.ts';
@@ -14,15 +16,13 @@ import { startAppsServer, startServer, type RunningServer } from '../server.ts';
 import { command, flag, text, UsageError, type Cli } from './command.ts';
 import { keyListFloor, readPinnedRoot } from './verify.ts';
 
-const BUILT_APPS = ['verifier', 'portal'] as const;
-const PLANNED_APPS = ['console'];
+const BUILT_APPS = ['verifier', 'portal', 'console'] as const;
 
 function chosenApps(value: string | undefined, demo: boolean): string[] {
   // The portal needs its snapshot, and in production runs on a host of its own: asked for by name.
   if (value === undefined) return demo ? [...BUILT_APPS] : ['verifier'];
   const apps = value.split(',').map((a) => a.trim()).filter(Boolean);
   for (const app of apps) {
-    if (PLANNED_APPS.includes(app)) throw new UsageError(`the ${app} is not built yet; available: ${BUILT_APPS.join(', ')}`);
     if (!(BUILT_APPS as readonly string[]).includes(app)) throw new UsageError(`unknown app "${app}"; available: ${BUILT_APPS.join(', ')}`);
   }
   if (apps.length === 0) throw new UsageError('--apps names no app');
@@ -99,12 +99,56 @@ function startPortal(cli: Cli, snapshotFile: string, dataDir: string): PortalApp
   }
 }
 
-function waitForSignal(server: RunningServer, portal: PortalApp | null): Promise<number> {
+/** A comma-separated list from the environment. */
+function listFromEnv(cli: Cli, name: string): string[] {
+  return (cli.io.env[name] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+}
+
+/** QDYP_CONSOLE_ORIGIN: where officers' browsers reach the console, when a proxy in front changes it. */
+function consoleOriginFromEnv(cli: Cli): string | undefined {
+  const raw = cli.io.env.QDYP_CONSOLE_ORIGIN;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== raw.replace(/\/+$/, '')) {
+    throw new UsageError('QDYP_CONSOLE_ORIGIN must be an origin such as https://console.office.example (scheme, host and port only)');
+  }
+  return url.origin;
+}
+
+function startConsole(cli: Cli, dbPath: string, dataDir: string, verifyOrigin: string | null, refresh: () => void): ConsoleApp {
+  if (!fs.existsSync(dbPath)) throw new UsageError(`no registry at ${dbPath}: the console runs on the office machine that holds the registry (--db FILE, or qdyp init)`);
+  const origin = consoleOriginFromEnv(cli);
+  try {
+    return createConsoleApp({
+      dbPath,
+      dataDir,
+      clock: () => cli.now(),
+      log: (line) => cli.err(`qdyp console: ${line}`),
+      allow: listFromEnv(cli, 'QDYP_CONSOLE_ALLOW'),
+      hosts: listFromEnv(cli, 'QDYP_CONSOLE_HOSTS'),
+      secureCookies: origin?.startsWith('https:') ?? false,
+      origin,
+      verifyOrigin,
+      onPublished: refresh,
+    });
+  } catch (error) {
+    throw new UsageError(`the console cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function waitForSignal(server: RunningServer, portal: PortalApp | null, office: ConsoleApp | null): Promise<number> {
   return new Promise((resolve) => {
     const stop = () =>
       void server
         .close()
         .finally(() => portal?.close())
+        // Publishes what is waiting before the registry closes.
+        .finally(() => office?.close())
         .finally(() => resolve(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -112,8 +156,8 @@ function waitForSignal(server: RunningServer, portal: PortalApp | null): Promise
 }
 
 export const serve = command({
-  summary: 'serve the verifier and the holder portal (the console when built) on one port',
-  usage: '[--apps verifier,portal] [--host H] [--demo] [--root FILE]',
+  summary: 'serve the verifier, the holder portal and the authority console on one port',
+  usage: '[--apps verifier,portal,console] [--host H] [--demo] [--root FILE]',
   help: `Options:
   --apps LIST   which apps to serve, comma-separated (built so far: ${BUILT_APPS.join(', ')};
                 default: verifier, or every built app with --demo)
@@ -141,7 +185,17 @@ portal/ beside the registry database). Behind a reverse proxy, set QDYP_PORTAL_O
 origin browsers use (https: marks cookies Secure) and QDYP_TRUSTED_PROXIES to the proxies'
 addresses or networks (comma-separated), whose X-Forwarded-For is then believed.
 With --demo: data/demo/portal-snapshot.sqlite (written afresh) and data/demo/portal/, with
-demo holder accounts whose sign-ins are printed.`,
+demo holder accounts whose sign-ins are printed.
+
+The authority console (--apps console) is served under ${CONSOLE_PATH}/ on the office machine: it
+opens the registry (--db) read-write and publishes to its edge/ directory after every change.
+It answers only loopback clients, judged by the socket's address (never X-Forwarded-For),
+unless QDYP_CONSOLE_ALLOW lists more addresses or networks (comma-separated), and only requests
+whose Host is a loopback name or on QDYP_CONSOLE_HOSTS (host[:port], comma-separated). Its
+sessions and uploads live in QDYP_CONSOLE_DIR (default: console/ beside the registry). Officers
+are made with qdyp officer add NAME (a one-time set-up code). Behind a reverse proxy, set
+QDYP_CONSOLE_ORIGIN to the origin browsers use (https: marks cookies Secure).
+With --demo: demo officers whose sign-ins are printed.`,
   options: { apps: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean' }, root: { type: 'string' } },
   async run(parsed, cli) {
     const apps = chosenApps(text(parsed, 'apps'), flag(parsed, 'demo'));
@@ -152,15 +206,18 @@ demo holder accounts whose sign-ins are printed.`,
     let verifyOrigin = originFromEnv(cli);
     /** The origin printed in the registry's QR codes, where the registry is at hand. */
     let printedOrigin: string | null = null;
-    let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences>; portal: DemoPortal | null; reportLoop: DemoReportLoop } | null = null;
+    let demo: { created: boolean; dbPath: string; licences: ReturnType<typeof demoLicences>; portal: DemoPortal | null; console: DemoConsole | null; reportLoop: DemoReportLoop } | null = null;
+    let consoleFiles: { dbPath: string; dataDir: string } | null = null;
     let portalFiles: { snapshotFile: string; dataDir: string } | null = null;
 
     if (flag(parsed, 'demo')) {
       const { registry, created, reportLoop } = await openDemoRegistry(cli.io.cwd, now);
       try {
         const portal = apps.includes('portal') ? await prepareDemoPortal(registry, now) : null;
-        demo = { created, dbPath: registry.dbPath, licences: demoLicences(registry, now), portal, reportLoop };
+        const demoConsole = apps.includes('console') ? await prepareDemoConsole(registry, now) : null;
+        demo = { created, dbPath: registry.dbPath, licences: demoLicences(registry, now), portal, console: demoConsole, reportLoop };
         portalFiles = portal;
+        if (demoConsole) consoleFiles = { dbPath: registry.dbPath, dataDir: demoConsole.dataDir };
         cli.globals.db = registry.dbPath;
         // The demo's pages name the site it really runs on, whatever PORT is.
         const listening = port(cli);
@@ -182,6 +239,9 @@ demo holder accounts whose sign-ins are printed.`,
           dataDir: cli.io.env.QDYP_PORTAL_DIR ? cli.resolve(cli.io.env.QDYP_PORTAL_DIR) : path.join(paths.dir, 'portal'),
         };
       }
+      if (apps.includes('console')) {
+        consoleFiles = { dbPath: paths.dbPath, dataDir: cli.io.env.QDYP_CONSOLE_DIR ? cli.resolve(cli.io.env.QDYP_CONSOLE_DIR) : path.join(paths.dir, 'console') };
+      }
       if (apps.includes('verifier') && fs.existsSync(paths.dbPath)) {
         const registry = openRegistry(paths.dbPath, { readonly: true });
         try {
@@ -194,7 +254,16 @@ demo holder accounts whose sign-ins are printed.`,
     }
 
     const portal = portalFiles ? startPortal(cli, portalFiles.snapshotFile, portalFiles.dataDir) : null;
-    const mounts = portal ? [{ path: '/', app: portal.app }] : [];
+    // The verifier exists only once the server does: the console's publications reach it through this.
+    let refreshVerifier = () => {};
+    let officeConsole: ConsoleApp | null = null;
+    try {
+      officeConsole = consoleFiles ? startConsole(cli, consoleFiles.dbPath, consoleFiles.dataDir, verifyOrigin, () => refreshVerifier()) : null;
+    } catch (error) {
+      portal?.close();
+      throw error;
+    }
+    const mounts = [...(portal ? [{ path: '/', app: portal.app }] : []), ...(officeConsole ? [{ path: '/', app: officeConsole.app }] : [])];
     let server: RunningServer;
     try {
       server = apps.includes('verifier')
@@ -216,10 +285,12 @@ demo holder accounts whose sign-ins are printed.`,
         : await startAppsServer({ port: port(cli), host, mounts });
     } catch (error) {
       portal?.close();
+      await officeConsole?.close();
       throw error;
     }
+    refreshVerifier = () => server.refresh();
     const base = browsable(server);
-    const where = apps.map((app) => `${app} at ${base}${app === 'portal' ? `${PORTAL_PATH}/` : '/'}`).join(', ');
+    const where = apps.map((app) => `${app} at ${base}${app === 'portal' ? `${PORTAL_PATH}/` : app === 'console' ? `${CONSOLE_PATH}/` : '/'}`).join(', ');
     cli.out(`qdyp: serving ${where} (bound to ${server.host}:${server.port})`);
     if (apps.includes('verifier')) {
       cli.out(`  health:   ${base}/healthz`);
@@ -248,10 +319,15 @@ demo holder accounts whose sign-ins are printed.`,
         cli.out(`  report form (举报): ${base}/report   · inspector page: ${base}/inspect (import the token file ${tokenFile} or scan ${tokenPng})`);
         cli.out(`  office: npx qdyp --db ${db} reports pull --from ${base}   then   reports list`);
       }
-      cli.out('  authority console: not built yet.');
+      if (demo.console) {
+        cli.out(`  authority console (管理控制台): ${base}${CONSOLE_PATH}/  (this machine only)`);
+        cli.out('  demo officer sign-ins (姓名 name / role / password):');
+        for (const s of demo.console.signIns) cli.out(`    ${s.name}  ${s.role.padEnd(8)}  ${s.password}`);
+        cli.out(`  a selection batch to try the import page with: ${path.relative(cli.io.cwd, demo.console.sampleCsv)}`);
+      }
       cli.out('  office CLI on this registry: npx qdyp --db data/demo/qdyp.sqlite --help');
     }
     cli.out('Press Ctrl+C to stop.');
-    return waitForSignal(server, portal);
+    return waitForSignal(server, portal, officeConsole);
   },
 });

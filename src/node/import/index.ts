@@ -3,3 +3,4 @@ export * from './csv.ts';
 export * from './errors.ts';
 export * from './importer.ts';
 export * from './rows.ts';
+export * from './report.ts';

@@ -78,6 +78,35 @@ describe('qdyp serve --demo', () => {
     expect(pulled.json().stored).toHaveLength(1);
     const listed = await qdyp(['--db', db, 'reports', 'list', '--json'], clock, cwd);
     expect(listed.json()).toMatchObject([{ outcome: 'bad_signature', source: 'inspector', place: '台东三路步行街' }]);
+    // The authority console on the same port, with demo officers whose sign-ins are printed.
+    expect(out).toContain(`authority console (管理控制台): ${base}/console/`);
+    const officer = /^ {4}(\S+) {2}officer {3}(.+)$/m.exec(out)!;
+    expect(officer).not.toBeNull();
+    const signInPage = await fetch(`${base}/console/sign-in`);
+    expect(signInPage.status).toBe(200);
+    const formCookie = signInPage.headers.getSetCookie()[0]!.split(';')[0]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
+    const signedIn = await fetch(`${base}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: formCookie },
+      body: new URLSearchParams({ csrf, name: officer[1]!, password: officer[2]!.trim() }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    const session = signedIn.headers.getSetCookie().find((c) => c.startsWith('qdyp_console_session='))!.split(';')[0]!;
+    const dashboard = await fetch(`${base}/console/`, { headers: { cookie: session } });
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain(`data-officer="${officer[1]}"`);
+    // A page on another site, its name rebound to 127.0.0.1, gets nothing.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${base}/console/`);
+      void import('node:http').then(({ request }) => {
+        const req = request({ host: url.hostname, port: url.port, path: '/console/', headers: { host: 'evil.example', cookie: session } }, (res) => resolve(res.statusCode!));
+        req.on('error', reject);
+        req.end();
+      });
+    });
+    expect(rebound).toBe(421);
     child!.kill('SIGTERM');
     child = null;
     const contactKey = fs.readFileSync(path.join(cwd, 'data/demo/keys/contact.x25519.jwk'), 'utf8');

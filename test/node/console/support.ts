@@ -1,0 +1,173 @@
+// A registry made through the CLI (two holders, licences in several states), officers of each
+// role with their passwords set, and the console app over it, driven through app.request by a
+// cookie-keeping client from a socket address and Host of its choice (loopback by default).
+// `submit` opens a page and sends one of its forms with its hidden fields (csrf, once) as a
+// browser would.
+import path from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { hashPassword } from '../../../src/node/accounts/index.ts';
+import { createConsoleApp, type ConsoleApp, type ConsoleOptions } from '../../../src/node/console/index.ts';
+import { addOfficer, completeOfficerSetup } from '../../../src/node/issuer/index.ts';
+import { openRegistry } from '../../../src/node/registry/db.ts';
+import { cliRegistry, NOW, tempDir, USCC, type Run } from '../support.ts';
+
+export { NOW, USCC };
+export const OFFICER_PASSWORD = 'harbour lights over the bay';
+export const OFFICERS = { officer: '王芳', second: '李强', clerk: '张敏', admin: 'Admin Chen' } as const;
+
+export interface ConsoleFixture {
+  dir: string;
+  db: string;
+  run: (argv: string[], env?: Record<string, string | undefined>) => Promise<Run>;
+  numbers: { a1: string; aSuspended: string; aRevoked: string; aEnding: string; b1: string };
+}
+
+async function ok(run: ConsoleFixture['run'], argv: string[]): Promise<string> {
+  const r = await run(argv);
+  expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** A registry with holders A and B and licences in every state, and four officers set up. */
+export async function consoleFixture(): Promise<ConsoleFixture> {
+  const reg = await cliRegistry();
+  const run = reg.run;
+  await ok(run, ['holder', 'add', '--uscc', USCC.a, '--name', '青岛海滨食品有限公司', '--address', '青岛市黄岛区长江中路 1 号', '--region', '370211']);
+  await ok(run, ['holder', 'add', '--uscc', USCC.b, '--name', 'Hangzhou Tea Co.']);
+  const issue = async (holder: string, product: string, until: string) =>
+    (await ok(run, ['licence', 'issue', '--holder', holder, '--tier', 'product', '--sector', 'marine', '--chain', '海洋食品', '--product', product, '--trademark', '海滨', '--until', until])).split('\n')[0]!;
+  const numbers = {
+    a1: await issue(USCC.a, '即食海参', '2028-12-31'),
+    aSuspended: await issue(USCC.a, '虾皮', '2028-12-31'),
+    aRevoked: await issue(USCC.a, '鱿鱼丝', '2028-12-31'),
+    aEnding: await issue(USCC.a, '海带', '2027-01-31'),
+    b1: await issue(USCC.b, '龙井绿茶', '2028-12-31'),
+  };
+  await ok(run, ['licence', 'suspend', numbers.aSuspended, '--reason', '抽检不合格，整改期间暂停']);
+  await ok(run, ['licence', 'revoke', numbers.aRevoked, '--reason', '超出授权范围使用标识']);
+  const registry = openRegistry(reg.db);
+  try {
+    const now = new Date(NOW);
+    const hash = await hashPassword(OFFICER_PASSWORD);
+    for (const [role, name] of [['officer', OFFICERS.officer], ['officer', OFFICERS.second], ['clerk', OFFICERS.clerk], ['admin', OFFICERS.admin]] as const) {
+      const ctx = { registry, now, actor: 'test-admin' };
+      const { setupCode } = await addOfficer(ctx, name, role);
+      await completeOfficerSetup({ ...ctx, actor: `officer:${name}` }, name, setupCode, hash);
+    }
+  } finally {
+    registry.close();
+  }
+  return { dir: reg.dir, db: reg.db, run, numbers };
+}
+
+/** A clock that starts at NOW (plus a minute, after the officers' set-up) and moves only when told. */
+export function testClock(start = Date.parse(NOW) + 60_000): { now: () => Date; advance: (seconds: number) => void } {
+  let at = start;
+  return { now: () => new Date(at), advance: (s) => void (at += s * 1000) };
+}
+
+const apps: ConsoleApp[] = [];
+afterAll(async () => {
+  for (const a of apps.splice(0)) await a.close();
+});
+
+export interface TestConsole extends ConsoleApp {
+  dataDir: string;
+  logs: string[];
+}
+
+export function startConsole(fixture: ConsoleFixture, options: Partial<ConsoleOptions> = {}): TestConsole {
+  const dataDir = options.dataDir ?? path.join(tempDir('qdyp-console-data-'), 'console');
+  const logs: string[] = [];
+  const clock = options.clock ?? testClock().now;
+  const app = createConsoleApp({ dbPath: fixture.db, dataDir, clock, log: (line) => logs.push(line), mergeMs: 10, ...options });
+  apps.push(app);
+  return { ...app, dataDir, logs };
+}
+
+export const ORIGIN = 'http://localhost';
+
+export interface RequestOptions {
+  origin?: string | null;
+  contentType?: string;
+  body?: BodyInit;
+}
+
+/** One officer's browser: keeps its cookies, sends Host and Origin as a browser would, from one socket address. */
+export class Client {
+  readonly cookies = new Map<string, string>();
+  host = 'localhost';
+  constructor(
+    readonly console: ConsoleApp,
+    readonly address = '127.0.0.1',
+  ) {}
+
+  #cookieHeader(): Record<string, string> {
+    return this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+  }
+
+  #keep(res: Response): Response {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  async request(pathname: string, init: RequestInit = {}): Promise<Response> {
+    const headers = { host: this.host, ...this.#cookieHeader(), ...(init.headers as Record<string, string> | undefined) };
+    const res = await this.console.app.request(`${ORIGIN}${pathname}`, { ...init, headers }, { incoming: { socket: { remoteAddress: this.address } } });
+    return this.#keep(res);
+  }
+
+  get(pathname: string): Promise<Response> {
+    return this.request(pathname);
+  }
+
+  async post(pathname: string, fields: Record<string, string> | [string, string][], options: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (options.contentType !== undefined || options.body === undefined) headers['content-type'] = options.contentType ?? 'application/x-www-form-urlencoded';
+    if (options.origin !== null) headers.origin = options.origin ?? ORIGIN;
+    return this.request(pathname, { method: 'POST', headers, body: options.body ?? new URLSearchParams(fields).toString() });
+  }
+
+  /** The hidden fields of the form on `html` whose action is `action` (its path, query ignored). */
+  static hiddenFields(html: string, action: string): Record<string, string> {
+    const forms = html.match(/<form\b[^>]*>[\s\S]*?<\/form>/g) ?? [];
+    const form = forms.find((f) => {
+      const a = /action="([^"]*)"/.exec(f)?.[1]?.replace(/&amp;/g, '&');
+      return a !== undefined && a.split('?')[0] === action.split('?')[0];
+    });
+    if (!form) throw new Error(`no form posting to ${action}`);
+    const fields: Record<string, string> = {};
+    for (const m of form.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+      const name = /name="([^"]+)"/.exec(m[0])?.[1];
+      const value = /value="([^"]*)"/.exec(m[0])?.[1] ?? '';
+      if (name) fields[name] = value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    }
+    return fields;
+  }
+
+  /** Opens `pagePath` and sends its form posting to `action`, with `fields` filled in. */
+  async submit(pagePath: string, action: string, fields: Record<string, string> = {}): Promise<Response> {
+    const html = await (await this.get(pagePath)).text();
+    return this.post(action, { ...Client.hiddenFields(html, action), ...fields });
+  }
+
+  async signIn(name: string, password = OFFICER_PASSWORD): Promise<Response> {
+    return this.submit('/console/sign-in', '/console/sign-in', { name, password });
+  }
+}
+
+/** A signed-in officer's client. */
+export async function officerClient(app: ConsoleApp, name: string = OFFICERS.officer): Promise<Client> {
+  const client = new Client(app);
+  const res = await client.signIn(name);
+  expect(res.status, `sign-in of ${name}`).toBe(303);
+  expect(res.headers.get('location')).toBe('/console/');
+  return client;
+}
