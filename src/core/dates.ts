@@ -69,6 +69,18 @@ export function formatDate(date: CalendarDate, locale: 'zh-CN' | 'en'): string {
   return locale === 'en' ? `${d} ${MONTHS[m - 1]} ${y}` : `${y}年${m}月${d}日`;
 }
 
+/**
+ * An instant in Beijing time to the minute, as the office's tools show it: `2026-12-04 12:00`
+ * (no zone named: the CLI, the console and the portal say "Beijing time" where it is needed).
+ * Text that is not an instant is returned as it is.
+ */
+export function cstDateTime(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const t = new Date(time + CST_OFFSET_MS).toISOString();
+  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
+}
+
 /** An instant in Beijing time, named by `zone` (e.g. 北京时间): every page shows times so. */
 export function formatInstant(iso: string, locale: 'zh-CN' | 'en', zone: string): string {
   const time = new Date(iso);

@@ -95,7 +95,15 @@ export class TrustCache {
    * running in the same process, calls it after each publication so its own change shows at once.
    */
   expire(): void {
+    this.#generation++;
     if (this.#current) this.#current = { ...this.#current, freshUntil: 0 };
+  }
+
+  /** Bumped by expire(): a refresh that read the store before it does not count as fresh. */
+  #generation = 0;
+
+  #freshUntil(generation: number, until: number): number {
+    return generation === this.#generation ? until : 0;
   }
 
   /** A bundle as published (`bundle`, `bundle/{region}`), read from the store each time: never cached. */
@@ -104,6 +112,7 @@ export class TrustCache {
   }
 
   async #refresh(now: number): Promise<TrustSnapshot> {
+    const generation = this.#generation;
     let store: ListTexts;
     try {
       const [keyList, statusList, revisionList] = await Promise.all(LIST_SLOTS.map((slot) => this.#options.source.getText(STORE_KEY[slot])));
@@ -126,7 +135,7 @@ export class TrustCache {
     const kept = await this.#load(since);
     const current = this.#current;
     if (current && sameTexts(current.store, store) && sameTexts(current.kept, kept)) {
-      this.#current = { ...current, freshUntil: now + this.#ttl(current.snapshot.context) };
+      this.#current = { ...current, freshUntil: this.#freshUntil(generation, now + this.#ttl(current.snapshot.context)) };
       return current.snapshot;
     }
     let snapshot: TrustSnapshot;
@@ -138,7 +147,7 @@ export class TrustCache {
       this.#options.log(`trust context could not be built (${errorName(error)}); verdicts say cannot_confirm`);
       return unavailable('ERR_ARTIFACT_MALFORMED', 'the trust context could not be built');
     }
-    this.#current = { snapshot, store, kept, freshUntil: now + this.#ttl(snapshot.context) };
+    this.#current = { snapshot, store, kept, freshUntil: this.#freshUntil(generation, now + this.#ttl(snapshot.context)) };
     await this.#handOn(snapshot.texts, kept, since);
     return snapshot;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addYears, cstDate, dayNumber, endOfCstDate, fromDayNumber, isCalendarDate } from '../../src/core/index.ts';
+import { addDays, addYears, cstDate, cstDateTime, dayNumber, endOfCstDate, fromDayNumber, isCalendarDate } from '../../src/core/index.ts';
 
 describe('China Standard Time calendar dates', () => {
   it('the Beijing date turns at 16:00 UTC', () => {
@@ -16,6 +16,12 @@ describe('China Standard Time calendar dates', () => {
     expect(end.toISOString()).toBe('2029-08-02T16:00:00.000Z');
     expect(cstDate(new Date(end.getTime() - 1))).toBe('2029-08-02');
     expect(cstDate(end)).toBe('2029-08-03');
+  });
+
+  it('shows an instant in Beijing time to the minute, and text that is not one as it is', () => {
+    expect(cstDateTime('2026-12-04T04:00:59.999Z')).toBe('2026-12-04 12:00');
+    expect(cstDateTime('2026-12-31T16:00:00Z')).toBe('2027-01-01 00:00');
+    expect(cstDateTime('not a time')).toBe('not a time');
   });
 
   it('accepts only real YYYY-MM-DD dates', () => {

@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestBulkRevocation } from '../../src/node/issuer/index.ts';
 import { openRegistry } from '../../src/node/registry/db.ts';
+import { insertReport } from '../../src/node/registry/reports.ts';
 import { getLicence, listLicences } from '../../src/node/registry/licences.ts';
 import { startServer, type RunningServer } from '../../src/node/server.ts';
 import { consoleFixture, NOW, OFFICER_PASSWORD, OFFICERS, startConsole, USCC, type ConsoleFixture, type TestConsole } from '../node/console/support.ts';
@@ -197,6 +199,18 @@ describe('the authority console in Chromium', () => {
   });
 
   it('axe finds no WCAG 2.2 A/AA violation on any console page, at 1280 px and 360 px', async () => {
+    // What the pages of one record need: a pulled report, and a bulk revocation waiting for a second officer.
+    const db = app.kit.registry.db;
+    const reportId = insertReport(db, {
+      sourceUrl: server.url, edgeId: 'e2e-1', cursor: 1, source: 'shopper', inspectorId: null, seal: null, serial: null, licence: null,
+      outcome: 'no_seal', place: '台东三路步行街', note: '包装上没有二维码', observedAt: null, contactJwe: null,
+      receivedAt: new Date(Date.parse(NOW) + 3_600_000).toISOString(), count: 1, pulledAt: new Date(Date.parse(NOW) + 3_600_000).toISOString(), photo: null,
+    });
+    const bulk = await requestBulkRevocation(
+      { registry: app.kit.registry, now: new Date(Date.parse(NOW) + 3_700_000), actor: `officer:${OFFICERS.officer}` },
+      [fx.numbers.a1, fx.numbers.aSuspended, fx.numbers.aEnding, fx.numbers.b1],
+      '批次资格被撤销',
+    );
     const found: Record<string, string[]> = {};
     for (const width of [1280, 360]) {
       // axe injects its script into the page, so this context has JavaScript on (the pages have none of their own).
@@ -219,11 +233,38 @@ describe('the authority console in Chromium', () => {
       await check('holder', `/console/holders/${USCC.a}`);
       await check('holder-new', '/console/holders/new');
       await check('import', '/console/import');
+      await check('import-refused', '/console/import/1');
+      await check('import-done', '/console/import/2');
+      await check('bulk-request', `/console/licences/bulk/${bulk.id}`);
       await check('reports', '/console/reports');
+      await check('report', `/console/reports/${reportId}`);
       await check('audit', '/console/audit');
       await check('keys', '/console/keys');
       await check('not-found', '/console/nothing-here');
+      await check('bad-filter', '/console/licences?tier=space');
+      // The invitation's one-time code, shown by the POST's own answer.
+      await page.goto(`${server.url}/console/holders/${USCC.b}`);
+      const once = await page.locator('form[action$="/invite"] input[name=once]').getAttribute('value');
+      await Promise.all([page.waitForURL(/\/invite$/), page.locator('form[action$="/invite"] button[type=submit]').click()]);
+      expect(await page.locator('.secret').count()).toBeGreaterThan(0);
+      await check('invitation-code', null);
+      // The same form sent a second time (a double click): nothing is done twice, and the page says so.
+      await page.goto(`${server.url}/console/holders/${USCC.b}`);
+      await page.locator('form[action$="/invite"] input[name=once]').evaluate((input, value) => ((input as HTMLInputElement).value = value!), once);
+      await Promise.all([page.waitForURL(/\/invite$/), page.locator('form[action$="/invite"] button[type=submit]').click()]);
+      expect(await page.locator('[data-notice=duplicate]').count()).toBe(1);
+      await check('duplicate', null);
+      // A clerk asking for what only officers may do.
+      const clerk = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+      contexts.push(clerk);
+      const clerkPage = await clerk.newPage();
+      await signIn(clerkPage, OFFICERS.clerk);
+      const res = await clerkPage.goto(`${server.url}/console/licences/new`);
+      expect(res?.status()).toBe(403);
+      const { violations } = await new AxeBuilder({ page: clerkPage }).withTags(WCAG).analyze();
+      if (violations.length > 0) found[`role@${width}`] = violations.map((v) => `${v.id} (${v.impact}): ${v.help}`);
+      await shot(clerkPage, `role-${width}`);
     }
     expect(found).toEqual({});
-  });
+  }, 240_000);
 });

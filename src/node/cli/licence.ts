@@ -5,6 +5,7 @@ import { LICENCE_STATUSES, type LicenceStatus } from '../../core/index.ts';
 import {
   issueLicences,
   licenceSealUrl,
+  referenceTaken,
   reinstateLicence,
   renewLicence,
   resealLicence,
@@ -88,12 +89,7 @@ Prints the licence number and the seal URL the QR code carries.`,
       }]);
       const { licence, created, differences } = issued!;
       const url = licenceSealUrl(registry, licence);
-      if (differences.length > 0) {
-        throw new RefusedError(
-          'reference_taken',
-          `batch ${licence.batch} reference ${licence.ref} was already issued as licence ${licence.number} with other terms (${differences.join('; ')}); nothing was issued`,
-        );
-      }
+      if (differences.length > 0) throw referenceTaken(licence, differences);
       if (!created) {
         // The same (batch, ref) with the same terms: nothing changed, nothing to publish.
         if (parsed.json) cli.json({ ...licenceJson(licence, url), alreadyIssued: true });

@@ -1,17 +1,12 @@
 // qdyp officer add|list|disable|reset: the accounts of the authority console (/console/). An
 // officer is given a one-time set-up code here and chooses a password at /console/setup.
 
+import { cstDateTime } from '../../core/index.ts';
 import { addOfficer, disableOfficer, officerSummary, OFFICER_ROLES, OFFICER_SETUP_DAYS, resetOfficer, type OfficerSetup, type OfficerSummary } from '../issuer/index.ts';
 import { listOfficers } from '../registry/officers.ts';
 import { command, EXIT, group, text, wholeNumber, type Cli, type Parsed } from './command.ts';
 
 const SETUP_PATH = '/console/setup';
-
-/** The instant in Beijing time, to the minute: "2026-12-04 12:00". */
-function beijingTime(iso: string): string {
-  const t = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
-  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
-}
 
 const STATE_LABEL: Record<OfficerSummary['state'], string> = { active: 'active', disabled: 'disabled', awaiting_setup: 'awaiting set-up' };
 
@@ -28,7 +23,7 @@ function showSetup(cli: Cli, parsed: Parsed, setup: OfficerSetup, now: Date, don
   } else {
     cli.out(`${done} officer ${officer.name} (role ${officer.role}).`);
     cli.out(`One-time set-up code: ${setupCode}`);
-    cli.out(`Valid until:          ${expiresAt} (${beijingTime(expiresAt)} Beijing time)`);
+    cli.out(`Valid until:          ${expiresAt} (${cstDateTime(expiresAt)} Beijing time)`);
     cli.out(`Sign in at ${SETUP_PATH} with this code to choose a password.`);
   }
   cli.err(`note: the set-up code is shown only now (the registry keeps its hash, never the code); if it is lost: qdyp officer reset ${officer.name}`);

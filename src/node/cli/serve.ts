@@ -26,6 +26,11 @@ function chosenApps(value: string | undefined, demo: boolean): string[] {
     if (!(BUILT_APPS as readonly string[]).includes(app)) throw new UsageError(`unknown app "${app}"; available: ${BUILT_APPS.join(', ')}`);
   }
   if (apps.length === 0) throw new UsageError('--apps names no app');
+  // The console on the same origin as public pages would let a script on any of them act as a
+  // signed-in officer (same-origin requests pass every CSRF check): only the local demo does it.
+  if (!demo && apps.includes('console') && apps.length > 1) {
+    throw new UsageError('the console runs as a server of its own on the office machine (qdyp serve --apps console): it never shares an origin with the verifier or the portal, whose pages are public');
+  }
   return apps;
 }
 
@@ -123,13 +128,17 @@ function consoleOriginFromEnv(cli: Cli): string | undefined {
 function startConsole(cli: Cli, dbPath: string, dataDir: string, verifyOrigin: string | null, refresh: () => void): ConsoleApp {
   if (!fs.existsSync(dbPath)) throw new UsageError(`no registry at ${dbPath}: the console runs on the office machine that holds the registry (--db FILE, or qdyp init)`);
   const origin = consoleOriginFromEnv(cli);
+  const allow = listFromEnv(cli, 'QDYP_CONSOLE_ALLOW');
+  if (allow.length > 0 && !origin?.startsWith('https:')) {
+    cli.err('warning: QDYP_CONSOLE_ALLOW opens the console to other machines over plain http: officers\' session cookies cross the office network unencrypted. Put it behind https and set QDYP_CONSOLE_ORIGIN=https://…');
+  }
   try {
     return createConsoleApp({
       dbPath,
       dataDir,
       clock: () => cli.now(),
       log: (line) => cli.err(`qdyp console: ${line}`),
-      allow: listFromEnv(cli, 'QDYP_CONSOLE_ALLOW'),
+      allow,
       hosts: listFromEnv(cli, 'QDYP_CONSOLE_HOSTS'),
       secureCookies: origin?.startsWith('https:') ?? false,
       origin,

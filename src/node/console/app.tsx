@@ -22,11 +22,11 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { CookieOptions } from 'hono/utils/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { checkCsrf, preSessionToken, preSessionTokenMatches, readForm, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
+import { checkCsrf, normaliseAddress, preSessionToken, preSessionTokenMatches, readForm, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
 import { MAX_OFFICER_NAME, normaliseOfficerName } from '../issuer/index.ts';
 import { openRegistry, type Registry } from '../registry/db.ts';
 import { DuplicateForm, mayAct, page, type ConsoleEnv, type ConsoleKit } from './kit.ts';
-import { addressAllowed, consoleNetwork, hostAllowed, type ConsoleNetwork } from './network.ts';
+import { addressAllowed, consoleNetwork, hostAllowed, isLoopback, throughProxy, type ConsoleNetwork } from './network.ts';
 import { sessionOfficer, setUpOfficer, signInOfficer } from './officer-accounts.ts';
 import { Publisher } from './publisher.ts';
 import { CONSOLE_ROUTES, UPLOAD_PATHS, MAX_UPLOAD_BYTES } from './routes/index.ts';
@@ -115,12 +115,25 @@ export function createConsoleApp(options: ConsoleOptions): ConsoleApp {
   const secure = (c: Context) => options.secureCookies === true || new URL(c.req.url).protocol === 'https:';
   const cookieOptions = (c: Context): CookieOptions => ({ path: `${CONSOLE_PATH}/`, httpOnly: true, sameSite: 'Strict', secure: secure(c) });
   const socketOf = (c: Context) => (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+  /**
+   * The address sign-in throttles count by. On loopback every officer (and every program on
+   * the machine) is 127.0.0.1, so counting that one address would let anyone's wrong guesses
+   * slow everyone's sign-in: there, each name counts apart (the per-name counters still hold).
+   */
+  const throttleAddress = (c: Context, name: string) => {
+    const socket = socketOf(c) ?? 'unknown';
+    const normal = normaliseAddress(socket);
+    return normal !== null && isLoopback(normal) ? `loopback:${name}` : socket;
+  };
 
   // --- Who may reach it: judged before anything else, by the socket and the Host -------------
 
   const officeOnly = async (c: Context, next: () => Promise<void>) => {
     if (!addressAllowed(network, socketOf(c))) {
       return refuse(403, 'The authority console answers only this machine (and the addresses set in QDYP_CONSOLE_ALLOW).');
+    }
+    if (throughProxy(network, socketOf(c), c.req.raw.headers)) {
+      return refuse(403, 'The authority console does not answer requests passed on by a proxy (add the proxy to QDYP_CONSOLE_ALLOW if it is the office\'s own).');
     }
     if (!hostAllowed(network, c.req.header('host'))) {
       return refuse(421, 'The authority console does not answer to this host name (set QDYP_CONSOLE_HOSTS to add one).');
@@ -177,7 +190,7 @@ export function createConsoleApp(options: ConsoleOptions): ConsoleApp {
     if (!preSessionTokenMatches(c, FORM_COOKIE, form.csrf)) return again(403, '表单已过期，请再输入一次。');
     const name = typedOfficerName(form.name);
     if (!name || form.password === '') return again(400, '请填写姓名和密码。');
-    const result = await signInOfficer({ registry, store, log }, { name, password: form.password, address: socketOf(c) ?? 'unknown', now: clock() });
+    const result = await signInOfficer({ registry, store, log }, { name, password: form.password, address: throttleAddress(c, name), now: clock() });
     if (!result.ok) {
       if (result.reason === 'throttled') return again(429, `尝试次数太多，请 ${Math.ceil(result.retryAfterS / 60)} 分钟后再试。`, { 'retry-after': String(result.retryAfterS) });
       return again(401, '姓名或密码不对。');
@@ -197,7 +210,7 @@ export function createConsoleApp(options: ConsoleOptions): ConsoleApp {
     if (!preSessionTokenMatches(c, FORM_COOKIE, form.csrf)) return again(403, '表单已过期，请再输入一次。');
     const name = typedOfficerName(form.name);
     if (!name) return again(400, '请填写姓名。');
-    const result = await setUpOfficer({ registry, store, log }, { name, code: form.code, password: form.password, confirm: form.confirm, address: socketOf(c) ?? 'unknown', now: clock() });
+    const result = await setUpOfficer({ registry, store, log }, { name, code: form.code, password: form.password, confirm: form.confirm, address: throttleAddress(c, name), now: clock() });
     if (!result.ok) {
       switch (result.reason) {
         case 'throttled':

@@ -120,11 +120,3 @@ export function parseHolderFilter(query: Query): FilterResult<HolderSearch> {
   if (problem !== null) return { ok: false, problem };
   return { ok: true, filter: reading.filter as HolderSearch, params: reading.params };
 }
-
-/** A list page's `offset`: a whole number (default 0); null when it is not one. */
-export function parseOffset(query: Query): number | null {
-  const value = given(query, 'offset');
-  if (value === undefined) return 0;
-  if (!/^\d{1,9}$/.test(value)) return null;
-  return Number(value);
-}

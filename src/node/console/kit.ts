@@ -3,6 +3,7 @@
 // reading a guarded form once, running an issuer operation as that officer and turning its
 // refusal into the message the CLI would print.
 
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { JSX } from 'hono/jsx/jsx-runtime';
@@ -64,12 +65,30 @@ export function frameOf(c: ConsoleContext, section: Section | '', notice?: Notic
   return { section, officer: view, notice: notice ?? noticeFromQuery(c) };
 }
 
-/** The outcome a redirect carried (`?ok=…` or `?problem=…`), shown as text only. */
+const NOTICE_KINDS = ['ok', 'warn', 'problem'] as const;
+const MAX_NOTICE = 2000;
+
+/**
+ * The seal on a notice a redirect carries: an HMAC under the session's own secret, so a link
+ * someone else crafted ("?problem=密钥已泄露，请运行 …") shows nothing in an officer's console.
+ */
+function noticeSeal(secret: string, kind: string, text: string): string {
+  return createHmac('sha256', secret).update(`console-notice\n${kind}\n${text}`).digest('base64url').slice(0, 22);
+}
+
+/** The outcome a redirect carried (`?ok=…`, `?warn=…` or `?problem=…` with its seal `n`), shown as text only. */
 function noticeFromQuery(c: ConsoleContext): Notice | undefined {
-  const ok = c.req.query('ok');
-  if (ok) return { ok: ok.slice(0, 500) };
-  const problem = c.req.query('problem');
-  if (problem) return { problem: problem.slice(0, 1000) };
+  const officer = c.get('officer');
+  const seal = c.req.query('n');
+  if (!officer || !seal) return undefined;
+  for (const kind of NOTICE_KINDS) {
+    const text = c.req.query(kind);
+    if (!text || text.length > MAX_NOTICE) continue;
+    const expected = Buffer.from(noticeSeal(officer.session.csrf, kind, text));
+    const given = Buffer.from(seal);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    return kind === 'ok' ? { ok: text } : kind === 'warn' ? { warn: text } : { problem: text };
+  }
   return undefined;
 }
 
@@ -78,9 +97,11 @@ export async function page(c: Context, status: ContentfulStatusCode, node: JSX.E
 }
 
 /** Back to a console page with the outcome in the query (303: the form is not sent again on reload). */
-export function done(c: Context, path: string, outcome: Notice, params: Record<string, string | number | undefined> = {}): Response {
-  const extra = 'ok' in outcome ? { ok: outcome.ok } : 'problem' in outcome ? { problem: outcome.problem } : { ok: outcome.warn };
-  return c.redirect(consoleHref(path, { ...params, ...extra }), 303);
+export function done(c: ConsoleContext, path: string, outcome: Notice, params: Record<string, string | number | undefined> = {}): Response {
+  const [kind, full] = 'ok' in outcome ? ['ok', outcome.ok] : 'warn' in outcome ? ['warn', outcome.warn] : ['problem', outcome.problem];
+  const text = full.length > MAX_NOTICE ? `${full.slice(0, MAX_NOTICE - 1)}…` : full;
+  const n = noticeSeal(c.get('officer').session.csrf, kind, text);
+  return c.redirect(consoleHref(path, { ...params, [kind]: text, n }), 303);
 }
 
 function checkGuard(kit: ConsoleKit, c: ConsoleContext, guard: { csrf: string; once: string }): void {
@@ -130,15 +151,23 @@ export function officerContext(kit: ConsoleKit, c: ConsoleContext, warnings?: st
 
 /**
  * Runs an issuer operation; a refusal comes back as the CLI's message (nothing was changed),
- * anything else is thrown on (a 500, logged by kind). After a change, the publisher is told.
+ * anything else is thrown on (a 500, logged by kind). The publisher is told in every case: an
+ * operation that changes several things (a bulk revocation) may have committed some before
+ * failing, and publishing nothing new is cheap. While an import runs (it holds the registry for
+ * its whole length), a change is refused at once rather than left waiting.
  */
 export async function attempt<T>(kit: ConsoleKit, run: () => Promise<T>, options: { changes?: boolean } = {}): Promise<{ ok: true; value: T } | { ok: false; message: string; code: string }> {
+  const changes = options.changes !== false;
+  if (changes) {
+    const running = kit.store.runningImport();
+    if (running) return { ok: false, code: 'conflict', message: `a selection-batch import is running (import #${running.id}, ${running.doneRows}/${running.totalRows} rows); nothing was changed: try again when it has finished` };
+  }
   try {
-    const value = await run();
-    if (options.changes !== false) kit.publisher.changed();
-    return { ok: true, value };
+    return { ok: true, value: await run() };
   } catch (error) {
     if (error instanceof RefusedError) return { ok: false, message: error.message, code: error.code };
     throw error;
+  } finally {
+    if (changes) kit.publisher.changed();
   }
 }

@@ -27,12 +27,32 @@ export function consoleNetwork(allow: readonly string[] = [], hosts: readonly st
   return { allow: parsed, hosts: cleanHosts };
 }
 
+/** Whether a (normalised) address is this machine's own. */
+export function isLoopback(address: string): boolean {
+  return LOOPBACK.has(address);
+}
+
 /** Whether a socket address may use the console. */
 export function addressAllowed(network: ConsoleNetwork, socketAddress: string | undefined): boolean {
   if (socketAddress === undefined) return false;
   const address = normaliseAddress(socketAddress);
   if (address === null) return false;
   return LOOPBACK.has(address) || network.allow.has(address);
+}
+
+/** Headers a reverse proxy adds: their presence means the socket's peer is not the client. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via'];
+
+/**
+ * Whether the request came through a proxy on an allowed address (a web server on this machine
+ * passing the internet's requests on): then the socket says nothing about who is asking, and
+ * the console refuses. A proxy the office puts in front of the console on purpose must be on
+ * QDYP_CONSOLE_ALLOW itself and the clients behind it are its business.
+ */
+export function throughProxy(network: ConsoleNetwork, socketAddress: string | undefined, headers: Headers): boolean {
+  const address = socketAddress === undefined ? null : normaliseAddress(socketAddress);
+  if (address !== null && network.allow.has(address)) return false;
+  return PROXY_HEADERS.some((name) => headers.has(name));
 }
 
 /** Whether a Host header names the console: a loopback name on any port, or a configured host. */

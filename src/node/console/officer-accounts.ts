@@ -1,16 +1,16 @@
 // Sign-in and first set-up for officers, apart from HTTP, built from the same parts as the
-// holder portal's (src/node/accounts: throttle asked before any secret is compared and told of
-// every failure, one attempt at a time per address, scrypt hashes, server-side sessions). The
-// accounts are in the registry (qdyp officer add / reset / disable); a session is good only
-// while its officer is enabled, has a password, and has not been reset or disabled since the
-// session began (the record's updatedAt), so `officer disable` at the CLI ends it at once.
+// holder portal's (src/node/accounts: the attempt at a secret of sign-in.ts — throttle asked
+// before any secret is compared and told of every failure, one attempt at a time per address —
+// scrypt hashes, server-side sessions). The accounts are in the registry (qdyp officer add /
+// reset / disable); a session is good only while its officer is enabled, has a password, and
+// has not been reset or disabled since the session began (the record's updatedAt), so
+// `officer disable` at the CLI ends it at once.
 
-import { checkNewPassword, hashPassword, needsRehash, oneAtATime, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
-import { completeOfficerSetup, officerActor, officerForSignIn, setOfficerPasswordHash } from '../issuer/index.ts';
+import { attemptSecret, checkNewPassword, hashPassword, needsRehash, signInStep, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
+import { completeOfficerSetup, officerActor, officerForSignIn, officerSetupCodeValid, setOfficerPasswordHash } from '../issuer/index.ts';
 import { RefusedError } from '../errors.ts';
 import type { Registry } from '../registry/db.ts';
-import { activationCodeHash } from '../registry/invitations.ts';
-import { getOfficer, type OfficerRecord } from '../registry/officers.ts';
+import { getOfficer } from '../registry/officers.ts';
 import type { ConsoleStore } from './store.ts';
 import type { OfficerRoleName } from './views/layout.tsx';
 
@@ -39,25 +39,22 @@ export type SignInResult = { ok: true; token: string; session: Session; role: Of
 
 export async function signInOfficer(deps: AccountDeps, a: { name: string; password: string; address: string; now: Date }): Promise<SignInResult> {
   const { store } = deps;
-  const key = signInKey(a.name);
-  const attempt = await oneAtATime(store, a.address, async (): Promise<Exclude<SignInResult, { ok: true }> | { ok: true; officer: OfficerRecord }> => {
-    const verdict = store.throttle.check(key, a.address, a.now);
-    if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
-    const officer = officerForSignIn(deps.registry.db, a.name);
-    // An unknown name costs the same hash as a known one.
-    const matches = await verifyPassword(a.password, officer?.passwordHash ?? null);
-    if (!matches || !officer) {
-      const outcome = store.throttle.fail(key, a.address, a.now);
-      if (outcome.wideAttackBegan) {
-        deps.log(`officer ${JSON.stringify(a.name)}: failed sign-ins from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; sign-in is slowed for it`);
-      }
-      return { ok: false, reason: 'wrong' };
-    }
-    store.throttle.succeed(key, a.address, a.now);
-    return { ok: true, officer };
+  const attempt = await signInStep({
+    throttle: store.throttle,
+    lockOwner: store,
+    key: signInKey(a.name),
+    address: a.address,
+    now: a.now,
+    verify: async () => {
+      const officer = officerForSignIn(deps.registry.db, a.name);
+      // An unknown name costs the same hash as a known one.
+      const matches = await verifyPassword(a.password, officer?.passwordHash ?? null);
+      return matches && officer ? officer : null;
+    },
+    onWideAttack: (addresses, minutes) => deps.log(`officer ${JSON.stringify(a.name)}: failed sign-ins from ${addresses} addresses within ${minutes} minutes; sign-in is slowed for it`),
   });
   if (!attempt.ok) return attempt;
-  const { officer } = attempt;
+  const officer = attempt.value;
   if (needsRehash(officer.passwordHash!)) setOfficerPasswordHash(deps.registry.db, officer.name, officer.passwordHash!, await hashPassword(a.password));
   const { token, session } = store.sessions.create(officerAccount(officer.name), a.now);
   deps.log(`officer ${JSON.stringify(officer.name)} signed in`);
@@ -71,43 +68,39 @@ export type SetupResult =
   | { ok: false; reason: 'differ' }
   | { ok: false; reason: 'password'; problem: PasswordProblem };
 
-function codeMatches(officer: OfficerRecord | undefined, code: string, now: Date): boolean {
-  const hash = activationCodeHash(code);
-  return (
-    officer !== undefined &&
-    hash !== null &&
-    !officer.disabledAt &&
-    officer.setupCodeHash === hash &&
-    officer.setupExpiresAt !== null &&
-    Date.parse(officer.setupExpiresAt) > now.getTime()
-  );
-}
-
-/** The first password of an officer, set with the one-time code `qdyp officer add` printed. */
+/**
+ * The first password of an officer, set with the one-time code `qdyp officer add` printed.
+ * `name` comes normalised (typedOfficerName), as the registry stores it.
+ */
 export async function setUpOfficer(deps: AccountDeps, a: { name: string; code: string; password: string; confirm: string; address: string; now: Date }): Promise<SetupResult> {
   const { store, registry } = deps;
   const key = setupKey(a.name);
-  return oneAtATime(store, a.address, async (): Promise<SetupResult> => {
-    const verdict = store.throttle.check(key, a.address, a.now);
-    if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
-    const officer = getOfficer(registry.db, a.name);
-    if (!codeMatches(officer, a.code, a.now)) {
-      store.throttle.fail(key, a.address, a.now);
-      return { ok: false, reason: 'code' };
-    }
-    if (a.password !== a.confirm) return { ok: false, reason: 'differ' };
-    const problem = checkNewPassword(a.password, [officer!.name]);
-    if (problem) return { ok: false, reason: 'password', problem };
-    const passwordHash = await hashPassword(a.password);
-    try {
-      await completeOfficerSetup({ registry, now: a.now, actor: officerAccount(officer!.name) }, officer!.name, a.code, passwordHash);
-    } catch (error) {
-      if (error instanceof RefusedError) return { ok: false, reason: 'code' };
-      throw error;
-    }
-    store.throttle.succeed(key, a.address, a.now);
-    store.sessions.endAll(officerAccount(officer!.name));
-    deps.log(`officer ${JSON.stringify(officer!.name)}: password set`);
-    return { ok: true, name: officer!.name };
-  });
+  const result = await attemptSecret(
+    {
+      throttle: store.throttle,
+      lockOwner: store,
+      key,
+      address: a.address,
+      now: a.now,
+      verify: async () => (officerSetupCodeValid(registry.db, a.name, a.code, a.now) ? a.name : null),
+      onWideAttack: (addresses, minutes) => deps.log(`officer ${JSON.stringify(a.name)}: wrong set-up codes from ${addresses} addresses within ${minutes} minutes; set-up is slowed for it`),
+    },
+    async (name): Promise<SetupResult> => {
+      if (a.password !== a.confirm) return { ok: false, reason: 'differ' };
+      const problem = checkNewPassword(a.password, [name]);
+      if (problem) return { ok: false, reason: 'password', problem };
+      const passwordHash = await hashPassword(a.password);
+      try {
+        await completeOfficerSetup({ registry, now: a.now, actor: officerAccount(name) }, name, a.code, passwordHash);
+      } catch (error) {
+        if (error instanceof RefusedError) return { ok: false, reason: 'code' };
+        throw error;
+      }
+      store.throttle.succeed(key, a.address, a.now);
+      store.sessions.endAll(officerAccount(name));
+      deps.log(`officer ${JSON.stringify(name)}: password set`);
+      return { ok: true, name };
+    },
+  );
+  return result.ok || result.reason !== 'wrong' ? result : { ok: false, reason: 'code' };
 }

@@ -9,12 +9,17 @@
 import { publishLocal } from '../publish.ts';
 import type { Registry } from '../registry/db.ts';
 
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
 export interface PublisherOptions {
   registry: Registry;
   clock: () => Date;
   log: (line: string) => void;
   /** How long to wait for more changes before publishing (default 500 ms). */
   mergeMs?: number;
+  /** The first wait before a failed publication is tried again (default 5 s; doubles, up to 5 min). */
+  retryFirstMs?: number;
   /** Called after each publication that succeeded. */
   onPublished?: () => void;
 }
@@ -32,6 +37,8 @@ export class Publisher {
   #running: Promise<void> | null = null;
   #dirty = false;
   #closed = false;
+  /** Publications failed in a row (the retry waits double each time, up to RETRY_MAX_MS). */
+  #failures = 0;
   readonly state: PublisherState = { lastPublishedAt: null, lastError: null, publications: 0, busy: false };
 
   constructor(options: PublisherOptions) {
@@ -42,35 +49,51 @@ export class Publisher {
   changed(): void {
     if (this.#closed) return;
     this.#dirty = true;
-    if (this.#timer || this.#running) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.#run();
-    }, this.#options.mergeMs ?? 500);
+    this.#arm(this.#options.mergeMs ?? 500);
   }
 
-  /** Publishes now whatever is waiting, and resolves when nothing is (tests, shutdown). */
+  /**
+   * Publishes now whatever is waiting, and resolves when nothing is (tests, shutdown), or when a
+   * publication has just failed (its retry stays armed; state.lastError says why).
+   */
   async flush(): Promise<void> {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
     while (this.#running || this.#dirty) {
       if (this.#running) await this.#running;
-      else await this.#run();
+      else {
+        this.#disarm();
+        await this.#run();
+      }
+      if (this.state.lastError !== null) return;
     }
   }
 
   /** Stops taking changes and publishes what is waiting. */
   async close(): Promise<void> {
-    await this.flush();
     this.#closed = true;
+    await this.flush();
+    this.#disarm();
+  }
+
+  /** Publishes after `ms` unless a publication is running (it re-arms when it ends) or a wait is set. */
+  #arm(ms: number): void {
+    if (this.#timer || this.#running) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#run();
+    }, ms);
+    this.#timer.unref?.();
+  }
+
+  #disarm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
   #run(): Promise<void> {
     if (this.#running) return this.#running;
-    this.#running = (async () => {
-      while (this.#dirty) {
+    const run = async () => {
+      let failed = false;
+      while (this.#dirty && !failed) {
         this.#dirty = false;
         this.state.busy = true;
         try {
@@ -78,19 +101,25 @@ export class Publisher {
           this.state.lastPublishedAt = this.#options.clock();
           this.state.lastError = null;
           this.state.publications++;
+          this.#failures = 0;
           for (const warning of warnings) this.#options.log(`warning: ${warning}`);
           this.#options.onPublished?.();
         } catch (error) {
-          // Pending in the registry: the next change or `qdyp publish` writes it.
+          // Pending in the registry: tried again after a pause, at the next change, or by `qdyp publish`.
           this.state.lastError = error instanceof Error ? error.message : String(error);
-          this.#options.log(`publishing failed (${this.state.lastError}); the changes stay pending: run qdyp publish`);
+          this.#options.log(`publishing failed (${this.state.lastError}); the changes stay pending and are tried again: qdyp publish writes them too`);
+          this.#dirty = true;
+          this.#failures++;
+          failed = true;
         } finally {
           this.state.busy = false;
         }
       }
-    })().finally(() => {
+      // Cleared here, inside the run, so a change that arrives from now on arms its own wait.
       this.#running = null;
-    });
+      if (this.#dirty && !this.#closed) this.#arm(failed ? Math.min(RETRY_MAX_MS, (this.#options.retryFirstMs ?? RETRY_FIRST_MS) * 2 ** (this.#failures - 1)) : (this.#options.mergeMs ?? 500));
+    };
+    this.#running = run();
     return this.#running;
   }
 }

@@ -3,6 +3,7 @@
 // invitation reaches it in the next portal snapshot (qdyp portal snapshot), and takes effect
 // only then. Re-inviting a user voids that user's old code; it is also the password reset.
 
+import { cstDateTime } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
 import { appendAudit } from '../registry/audit.ts';
 import { getHolder } from '../registry/holders.ts';
@@ -84,12 +85,6 @@ export async function inviteHolderUser(ctx: IssuerContext, uscc: string, user?: 
   return { uscc: code, user: name, code: activation, expiresAt: record.expiresAt };
 }
 
-/** The instant in Beijing time, to the minute: "2026-12-11 12:00". */
-function beijingTime(iso: string): string {
-  const t = new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString();
-  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
-}
-
 /** The portal's address: `{origin}/portal/` (the verify origin for now), lower-cased to read. */
 export function portalAddress(origin: string): string {
   return `${origin.toLowerCase().replace(/\/+$/, '')}/portal/`;
@@ -102,8 +97,8 @@ export function portalAddress(origin: string): string {
  */
 export function invitationLetter(invitation: Invitation, holder: { name: string }, origin: string, issuedAt: Date): string {
   const url = portalAddress(origin);
-  const until = beijingTime(invitation.expiresAt);
-  const issued = beijingTime(issuedAt.toISOString()).slice(0, 10);
+  const until = cstDateTime(invitation.expiresAt);
+  const issued = cstDateTime(issuedAt.toISOString()).slice(0, 10);
   return `青岛优品 品牌主体门户 · 账户开通邀请函
 Qingdao Premium Products (青岛优品) holder portal · Invitation
 

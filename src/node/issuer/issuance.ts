@@ -124,6 +124,17 @@ export function termDifferences(licence: LicenceRecord, request: CheckedIssue, p
   return pairs.filter(([, a, b]) => show(a) !== show(b)).map(([field, a, b]) => `${field}: ${show(a)} → ${show(b)}`);
 }
 
+/**
+ * The refusal for a request whose (batch, ref) was already issued as `licence` with other
+ * terms (`differences`, from termDifferences): `qdyp licence issue` and the console say so.
+ */
+export function referenceTaken(licence: LicenceRecord, differences: readonly string[]): RefusedError {
+  return new RefusedError(
+    'reference_taken',
+    `batch ${licence.batch} reference ${licence.ref} was already issued as licence ${licence.number} with other terms (${differences.join('; ')}); nothing was issued`,
+  );
+}
+
 export interface IssueResult extends Issued {
   /** For a (batch, ref) issued before: where its terms differ from this request (see termDifferences). */
   differences: string[];

@@ -9,7 +9,8 @@
 //
 // Revoking more than BULK_REVOKE_LIMIT licences at once takes two officers: one requests it,
 // another confirms it, and only then is each licence revoked (revokeLicence, one transaction
-// and audit event per licence, with the confirmer as actor).
+// and audit event per licence, with the confirmer as actor). Up to the limit, one officer
+// revokes them at once (revokeLicences), which refuses more.
 //
 // Each change is one transaction with its audit event; the audit trail never holds a code, a
 // code hash or a password hash. Refused input throws RefusedError and changes nothing.
@@ -49,6 +50,8 @@ export const MAX_OFFICER_NAME = 64;
 export const OFFICER_SETUP_DAYS = { default: 7, min: 1, max: 30 } as const;
 /** Revoking more licences than this at once needs a second officer (requestBulkRevocation). */
 export const BULK_REVOKE_LIMIT = 3;
+/** A confirmation started longer ago than this was cut short (a crash): another officer may finish it. */
+export const BULK_CONFIRM_STALE_MS = 10 * 60_000;
 /** At most this many licences in one bulk revocation request. */
 export const BULK_REVOKE_MAX = 1000;
 const DAY_MS = 86_400_000;
@@ -247,11 +250,43 @@ function checkPasswordHash(hash: unknown): string {
   return hash;
 }
 
+/** Why `codeHash` (of the code as typed) does not open `officer`'s set-up at `now`, or null when it does. */
+function setupCodeRefusal(officer: OfficerRecord | undefined, codeHash: string | null, now: Date): RefusedError | null {
+  if (!officer || codeHash === null || officer.disabledAt !== null || officer.setupCodeHash === null || officer.setupExpiresAt === null) return refused('setup_code', SETUP_REFUSED);
+  const typed = Buffer.from(codeHash, 'hex');
+  const open = Buffer.from(officer.setupCodeHash, 'hex');
+  // Compared in constant time: how far a guess matched never shows in the time taken.
+  if (typed.length !== open.length || !timingSafeEqual(typed, open)) return refused('setup_code', SETUP_REFUSED);
+  if (Date.parse(officer.setupExpiresAt) <= now.getTime()) {
+    return refused('setup_code', `this set-up code expired at ${officer.setupExpiresAt}; an administrator can give a new one with qdyp officer reset ${officer.name}`);
+  }
+  return null;
+}
+
+function setupCodeHash(code: unknown): string | null {
+  return typeof code === 'string' ? activationCodeHash(code) : null;
+}
+
+/**
+ * Whether `code` (as typed) opens officer `name`'s set-up at `now`: the officer enabled, the
+ * code the open one (compared in constant time) and unexpired — what completeOfficerSetup
+ * requires. The console asks this (throttled) before it checks and hashes a new password.
+ */
+export function officerSetupCodeValid(db: Db, name: unknown, code: unknown, now: Date): boolean {
+  let checked: string;
+  try {
+    checked = checkOfficerName(name);
+  } catch {
+    return false;
+  }
+  return hasOfficers(db) && setupCodeRefusal(getOfficer(db, checked), setupCodeHash(code), now) === null;
+}
+
 /**
  * Completes officer `name`'s set-up with the one-time `code` (as typed: case, dashes and
  * spaces do not matter) and `passwordHash` (the console's hashPassword of the new password,
- * checked with checkNewPassword first). The code must match the open one, be unexpired, and
- * the officer enabled; it then stops working. Audit `officer.setup`, with the officer as actor.
+ * checked with checkNewPassword first). The code must open the set-up (officerSetupCodeValid);
+ * it then stops working. Audit `officer.setup`, with the officer as actor.
  * Anything else throws RefusedError('setup_code'), saying no more than that name and code do
  * not match (the console throttles attempts), or that the code expired.
  */
@@ -263,22 +298,19 @@ export async function completeOfficerSetup(ctx: IssuerContext, name: unknown, co
   } catch {
     throw refused('setup_code', SETUP_REFUSED);
   }
-  const codeHash = typeof code === 'string' ? activationCodeHash(code) : null;
+  const codeHash = setupCodeHash(code);
   if (codeHash === null) throw refused('setup_code', SETUP_REFUSED);
   const db = ctx.registry.db;
   return ctx.registry.exclusive(async () =>
     db.transaction(() => {
       const current = getOfficer(db, checked);
-      if (!current || current.disabledAt !== null || current.setupCodeHash === null || current.setupExpiresAt === null) throw refused('setup_code', SETUP_REFUSED);
-      if (!timingSafeEqual(Buffer.from(codeHash, 'hex'), Buffer.from(current.setupCodeHash, 'hex'))) throw refused('setup_code', SETUP_REFUSED);
-      if (Date.parse(current.setupExpiresAt) <= ctx.now.getTime()) {
-        throw refused('setup_code', `this set-up code expired at ${current.setupExpiresAt}; an administrator can give a new one with qdyp officer reset ${checked}`);
-      }
-      const done = updateOfficer(db, checked, { passwordHash: hash, setupCodeHash: null, setupExpiresAt: null }, at(ctx), { setupCodeHash: current.setupCodeHash, disabledAt: null });
+      const refusal = setupCodeRefusal(current, codeHash, ctx.now);
+      if (refusal) throw refusal;
+      const done = updateOfficer(db, checked, { passwordHash: hash, setupCodeHash: null, setupExpiresAt: null }, at(ctx), { setupCodeHash: current!.setupCodeHash, disabledAt: null });
       if (!done) throw refused('setup_code', SETUP_REFUSED);
       const officer = getOfficer(db, checked)!;
       const actor = officerActor(checked);
-      appendAudit(db, { at: at(ctx), actor, action: 'officer.setup', subject: actor, before: stateOf(current), after: stateOf(officer) });
+      appendAudit(db, { at: at(ctx), actor, action: 'officer.setup', subject: actor, before: stateOf(current!), after: stateOf(officer) });
       return officer;
     }).immediate(),
   );
@@ -310,6 +342,42 @@ export function setOfficerPasswordHash(db: Db, name: string, oldHash: string, ne
 /** Whether revoking `count` licences at once needs a second officer (a bulk revocation). */
 export function needsSecondOfficer(count: number): boolean {
   return count > BULK_REVOKE_LIMIT;
+}
+
+export interface LicencesRevoked {
+  /** The numbers revoked, in the order given. */
+  revoked: string[];
+  /** Those not revoked, each with the refusal's message (revoked meanwhile, say). */
+  refused: { number: string; message: string }[];
+}
+
+/**
+ * Revokes the licences `numbers` (repeats counted once) for `reason`, as ctx.actor: each by
+ * revokeLicence (its own transaction and `licence.revoke` event), one refused not stopping the
+ * others. At most BULK_REVOKE_LIMIT at once: more is refused ('invalid_list'), changing
+ * nothing, as it takes a second officer (requestBulkRevocation, confirmBulkRevocation).
+ */
+export async function revokeLicences(ctx: IssuerContext, numbers: readonly string[], reason: unknown): Promise<LicencesRevoked> {
+  const why = checkReason(reason, true)!;
+  const unique = [...new Set(numbers)];
+  if (unique.length === 0) throw refused('invalid_list', 'give at least one licence number to revoke');
+  if (needsSecondOfficer(unique.length)) {
+    throw refused(
+      'invalid_list',
+      `at most ${BULK_REVOKE_LIMIT} licences can be revoked at once; ${unique.length} were given: request a bulk revocation instead, which a second officer confirms`,
+    );
+  }
+  const outcome: LicencesRevoked = { revoked: [], refused: [] };
+  for (const number of unique) {
+    try {
+      await revokeLicence(ctx, number, why);
+      outcome.revoked.push(number);
+    } catch (error) {
+      if (!(error instanceof RefusedError)) throw error;
+      outcome.refused.push({ number, message: error.message });
+    }
+  }
+  return outcome;
 }
 
 export function bulkSubject(id: number): string {
@@ -403,7 +471,11 @@ export async function confirmBulkRevocation(ctx: IssuerContext, id: unknown): Pr
       const current = requireBulk(ctx, bulkId);
       requirePending(current);
       if (current.requestedBy === ctx.actor) throw refused('same_officer', 'a second officer must confirm a bulk revocation; it was requested by you');
-      startBulkRevocationRow(db, bulkId, ctx.actor, at(ctx));
+      const staleBefore = new Date(ctx.now.getTime() - BULK_CONFIRM_STALE_MS).toISOString();
+      if (!startBulkRevocationRow(db, bulkId, ctx.actor, at(ctx), staleBefore)) {
+        // Another officer's confirmation is under way: two must never run the same list at once.
+        throw refused('conflict', `bulk revocation ${bulkId} is being confirmed by ${current.decidedBy ?? 'another officer'} since ${current.decidedAt ?? 'a moment ago'}; nothing was changed (a confirmation cut short can be taken over after ${BULK_CONFIRM_STALE_MS / 60_000} minutes)`);
+      }
       appendAudit(db, {
         at: at(ctx),
         actor: ctx.actor,

@@ -5,14 +5,14 @@
 // typed. Everything needed from the snapshot is taken before the first await: the snapshot
 // may be replaced (and closed) while a password is being hashed.
 //
-// Check, verify and record are one step per address (accounts/one-at-a-time.ts): parallel
+// Check, verify and record are one step per address (accounts/sign-in.ts): parallel
 // requests cannot all pass `check` before the first `fail` is written. The account counter (any
 // address) is deliberately not serialised: queueing every attempt on one account would let a
 // wide attack hold up the holder's own sign-in, and that counter only slows, never locks.
 // A password reset is a re-invite: an account stays current only while the snapshot holds no
 // other invitation for its (uscc, user) than the one it was activated with (accountIsCurrent).
 
-import { checkNewPassword, hashPassword, needsRehash, oneAtATime, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
+import { attemptSecret, checkNewPassword, hashPassword, needsRehash, signInStep, verifyPassword, type PasswordProblem, type Session } from '../accounts/index.ts';
 import type { PortalInvitation, PortalSnapshot } from './snapshot.ts';
 import { accountKey, type PortalAccount, type PortalStore } from './store.ts';
 
@@ -60,26 +60,29 @@ export async function signIn(
   const key = signInKey(a.uscc, a.user);
   const holderKnown = snapshot.holder(a.uscc) !== undefined;
   const invitation = snapshot.invitation(a.uscc, a.user);
-  const attempt = await oneAtATime(store, a.address, async (): Promise<Exclude<SignInResult, { ok: true }> | { ok: true; account: PortalAccount }> => {
-    const verdict = store.throttle.check(key, a.address, a.now);
-    if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
-    const account = store.account(a.uscc, a.user);
-    const matches = await verifyPassword(a.password, account?.passwordHash ?? null);
-    if (!matches || !account || !holderKnown || !accountIsCurrent(account, invitation)) {
-      const outcome = store.throttle.fail(key, a.address, a.now);
-      if (outcome.wideAttackBegan) {
-        deps.log(
-          `holder account ${a.uscc} user ${JSON.stringify(a.user)}: failed sign-ins from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; ` +
-            'sign-in is slowed for it (never locked); addresses that signed in before are not affected',
-        );
-      }
-      return matches && account && holderKnown ? { ok: false, reason: 'reset' } : { ok: false, reason: 'wrong' };
-    }
-    store.throttle.succeed(key, a.address, a.now);
-    return { ok: true, account };
+  // The right password of an account that is no longer current (re-invited) fails all the same.
+  let rightButReset = false;
+  const attempt = await signInStep({
+    throttle: store.throttle,
+    lockOwner: store,
+    key,
+    address: a.address,
+    now: a.now,
+    verify: async () => {
+      const account = store.account(a.uscc, a.user);
+      const matches = await verifyPassword(a.password, account?.passwordHash ?? null);
+      if (matches && account && holderKnown && accountIsCurrent(account, invitation)) return account;
+      rightButReset = matches && account !== undefined && holderKnown;
+      return null;
+    },
+    onWideAttack: (addresses, minutes) =>
+      deps.log(
+        `holder account ${a.uscc} user ${JSON.stringify(a.user)}: failed sign-ins from ${addresses} addresses within ${minutes} minutes; ` +
+          'sign-in is slowed for it (never locked); addresses that signed in before are not affected',
+      ),
   });
-  if (!attempt.ok) return attempt;
-  const { account } = attempt;
+  if (!attempt.ok) return attempt.reason === 'wrong' && rightButReset ? { ok: false, reason: 'reset' } : attempt;
+  const account = attempt.value;
   if (needsRehash(account.passwordHash)) store.rehash(a.uscc, a.user, account.passwordHash, await hashPassword(a.password));
   const { token, session } = store.sessions.create(accountKey(a.uscc, a.user), a.now);
   return { ok: true, token, session };
@@ -106,26 +109,30 @@ export async function activateAccount(
   const key = activationKey(a.uscc);
   const invitation = snapshot.invitationByCode(a.uscc, a.code);
   const holder = snapshot.holder(a.uscc);
-  return oneAtATime(store, a.address, async (): Promise<ActivationResult> => {
-    const verdict = store.throttle.check(key, a.address, a.now);
-    if (!verdict.allowed) return { ok: false, reason: 'throttled', retryAfterS: verdict.retryAfterS };
-    // The snapshot holds expired invitations too (for accountIsCurrent): refused here.
-    const usable = invitation !== undefined && holder !== undefined && Date.parse(invitation.expiresAt) > a.now.getTime() && !store.isCodeUsed(invitation.codeHash);
-    if (!usable) {
-      const outcome = store.throttle.fail(key, a.address, a.now);
-      if (outcome.wideAttackBegan) {
-        deps.log(`holder ${a.uscc}: wrong activation codes from ${outcome.addresses} addresses within ${store.throttle.wideAttack.windowS / 60} minutes; activation is slowed for it`);
-      }
-      return { ok: false, reason: 'code' };
-    }
-    if (a.password !== a.confirm) return { ok: false, reason: 'differ' };
-    const problem = checkNewPassword(a.password, [invitation.user, a.uscc, holder.name]);
-    if (problem) return { ok: false, reason: 'password', problem };
-    const passwordHash = await hashPassword(a.password);
-    // Marked used under the hash the snapshot holds, whatever spelling of the code was typed.
-    if (!store.activate({ uscc: a.uscc, user: invitation.user, codeHash: invitation.codeHash, passwordHash, now: a.now })) return { ok: false, reason: 'code' };
-    store.throttle.succeed(key, a.address, a.now);
-    deps.log(`holder ${a.uscc} user ${JSON.stringify(invitation.user)}: account activated`);
-    return { ok: true, user: invitation.user };
-  });
+  // The snapshot holds expired invitations too (for accountIsCurrent): refused here.
+  const usable = async () =>
+    invitation !== undefined && holder !== undefined && Date.parse(invitation.expiresAt) > a.now.getTime() && !store.isCodeUsed(invitation.codeHash) ? { invitation, holder } : null;
+  const result = await attemptSecret(
+    {
+      throttle: store.throttle,
+      lockOwner: store,
+      key,
+      address: a.address,
+      now: a.now,
+      verify: usable,
+      onWideAttack: (addresses, minutes) => deps.log(`holder ${a.uscc}: wrong activation codes from ${addresses} addresses within ${minutes} minutes; activation is slowed for it`),
+    },
+    async ({ invitation, holder }): Promise<ActivationResult> => {
+      if (a.password !== a.confirm) return { ok: false, reason: 'differ' };
+      const problem = checkNewPassword(a.password, [invitation.user, a.uscc, holder.name]);
+      if (problem) return { ok: false, reason: 'password', problem };
+      const passwordHash = await hashPassword(a.password);
+      // Marked used under the hash the snapshot holds, whatever spelling of the code was typed.
+      if (!store.activate({ uscc: a.uscc, user: invitation.user, codeHash: invitation.codeHash, passwordHash, now: a.now })) return { ok: false, reason: 'code' };
+      store.throttle.succeed(key, a.address, a.now);
+      deps.log(`holder ${a.uscc} user ${JSON.stringify(invitation.user)}: account activated`);
+      return { ok: true, user: invitation.user };
+    },
+  );
+  return result.ok || result.reason !== 'wrong' ? result : { ok: false, reason: 'code' };
 }

@@ -99,9 +99,21 @@ export function insertBulkRevocation(db: Db, request: { requestedBy: string; req
   return Number(result.lastInsertRowid);
 }
 
-/** Marks a pending request as being confirmed by `by`; false if it is not pending. */
-export function startBulkRevocationRow(db: Db, id: number, by: string, at: string): boolean {
-  return statement(db, `UPDATE bulk_revocations SET decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending'`).run(by, at, id).changes === 1;
+/**
+ * Marks a pending request as being confirmed by `by`; false if it is not pending, or another
+ * officer's confirmation started after `staleBefore` (it may still be running: two must never
+ * revoke the same list at once; one older than that was cut short and may be taken over).
+ */
+export function startBulkRevocationRow(db: Db, id: number, by: string, at: string, staleBefore = at): boolean {
+  return (
+    statement(db, `UPDATE bulk_revocations SET decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending' AND (decided_by IS NULL OR decided_by = ? OR decided_at <= ?)`).run(
+      by,
+      at,
+      id,
+      by,
+      staleBefore,
+    ).changes === 1
+  );
 }
 
 /** Marks a pending request done by `by`, with its outcome; false if it is not pending. */

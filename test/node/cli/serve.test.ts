@@ -129,3 +129,19 @@ describe('qdyp serve --demo', () => {
     expect(await (await fetch(url!)).text()).toContain(`127.0.0.1:${port}`);
   }, 120_000);
 });
+
+describe('qdyp serve --apps console', () => {
+  it('refuses to put the console on the same origin as the public apps (outside the demo)', async () => {
+    for (const apps of ['verifier,console', 'portal,console', 'console,verifier,portal']) {
+      const r = await qdyp(['serve', '--apps', apps], {}, tempDir());
+      expect(r.code, apps).toBe(2);
+      expect(r.stderr).toMatch(/never shares an origin with the verifier or the portal/);
+    }
+  });
+
+  it('refuses to start without a registry', async () => {
+    const r = await qdyp(['serve', '--apps', 'console'], { PORT: '0' }, tempDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no registry at .*the console runs on the office machine/);
+  });
+});

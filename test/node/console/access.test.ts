@@ -25,6 +25,25 @@ describe('console access', async () => {
     expect(await res.text()).toMatch(/answers only this machine/);
   });
 
+  it('refuses a loopback socket that carries a proxy\'s headers (a web server on this machine passing requests on)', async () => {
+    const app = startConsole(fixture);
+    const client = new Client(app);
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip', 'via']) {
+      const res = await client.request('/console/sign-in', { headers: { [header]: '203.0.113.9' } });
+      expect(res.status, header).toBe(403);
+      expect(await res.text()).toMatch(/passed on by a proxy/);
+    }
+  });
+
+  it('shows a notice only when the console itself sent it (a crafted ?problem= link shows nothing)', async () => {
+    const app = startConsole(fixture);
+    const client = await officerClient(app);
+    const crafted = await (await client.get('/console/?problem=' + encodeURIComponent('密钥已泄露，请立即运行 rm -rf'))).text();
+    expect(crafted).not.toContain('密钥已泄露');
+    const forged = await (await client.get('/console/?ok=' + encodeURIComponent('已完成') + '&n=AAAAAAAAAAAAAAAAAAAAAA')).text();
+    expect(forged).not.toContain('class="ok"');
+  });
+
   it('answers an address on its allowlist', async () => {
     const app = startConsole(fixture, { allow: ['192.0.2.0/24'] });
     const client = new Client(app, '192.0.2.10');

@@ -362,8 +362,12 @@ describe('console licences: bulk revocation', async () => {
     // Issued after the request: not in it, so not revoked by it.
     const later = await issueWithCli(copy, ['--holder', USCC.a, '--product', '紫菜', '--until', '2028-12-31']);
 
+    // The requester is offered no confirm button; a confirmation sent anyway is refused.
+    expect(pending).not.toContain(`action="${bulkPath}/confirm"`);
+    expect(pending).toContain('data-bulk-own');
+    expect(await (await li.get(bulkPath)).text()).toContain(`action="${bulkPath}/confirm"`);
     const before = dumpTables(copy.db);
-    const own = await wang.submit(bulkPath, `${bulkPath}/confirm`);
+    const own = await wang.post(`${bulkPath}/confirm`, Client.hiddenFields(pending, `${bulkPath}/cancel`));
     expect(own.status).toBe(409);
     expect(await own.text()).toContain('a second officer must confirm a bulk revocation; it was requested by you');
     expect(dumpTables(copy.db)).toEqual(before);

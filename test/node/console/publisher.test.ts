@@ -44,7 +44,7 @@ describe('the console publisher', async () => {
       let at = Date.parse(NOW) + 7_200_000;
       const clock = () => new Date((at += 1000));
       const logs: string[] = [];
-      const publisher = new Publisher({ registry, clock, log: (l) => logs.push(l), mergeMs: 5 });
+      const publisher = new Publisher({ registry, clock, log: (l) => logs.push(l), mergeMs: 5, retryFirstMs: 60_000 });
       await suspendLicence({ registry, now: clock(), actor: 'officer:王芳' }, fixture.numbers.b1, '抽检');
       // The edge directory replaced by a file: writing into it fails.
       fs.renameSync(edge, aside);
@@ -66,6 +66,35 @@ describe('the console publisher', async () => {
       if (!fs.existsSync(edge) || fs.statSync(edge).isFile()) {
         fs.rmSync(edge, { force: true });
         if (fs.existsSync(aside)) fs.renameSync(aside, edge);
+      }
+      registry.close();
+    }
+  });
+
+  it('tries a failed publication again by itself, without waiting for another change', async () => {
+    const registry = openRegistry(fixture.db);
+    const edge = registry.edgeDir;
+    const aside = `${edge}.aside2`;
+    try {
+      let at = Date.parse(NOW) + 9_000_000;
+      const clock = () => new Date((at += 1000));
+      let published = 0;
+      const publisher = new Publisher({ registry, clock, log: () => {}, mergeMs: 5, retryFirstMs: 30, onPublished: () => published++ });
+      await suspendLicence({ registry, now: clock(), actor: 'officer:王芳' }, fixture.numbers.aEnding, '抽检');
+      fs.renameSync(edge, aside);
+      fs.writeFileSync(edge, 'not a directory');
+      publisher.changed();
+      await publisher.flush();
+      expect(publisher.state.lastError).not.toBeNull();
+      fs.rmSync(edge);
+      fs.renameSync(aside, edge);
+      await expect.poll(() => published, { timeout: 3000 }).toBe(1);
+      expect(lastPublication(registry.db).pendingEntries).toBe(0);
+      await publisher.close();
+    } finally {
+      if (fs.existsSync(aside)) {
+        fs.rmSync(edge, { force: true, recursive: true });
+        fs.renameSync(aside, edge);
       }
       registry.close();
     }

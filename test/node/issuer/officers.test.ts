@@ -13,6 +13,7 @@ import {
   activationCodeHash,
   addHolder,
   addOfficer,
+  BULK_CONFIRM_STALE_MS,
   BULK_REVOKE_LIMIT,
   cancelBulkRevocation,
   completeOfficerSetup,
@@ -26,10 +27,12 @@ import {
   needsSecondOfficer,
   OFFICER_ROLES,
   officerForSignIn,
+  officerSetupCodeValid,
   officerSummary,
   requestBulkRevocation,
   resetOfficer,
   revokeLicence,
+  revokeLicences,
   setOfficerPasswordHash,
   suspendLicence,
   type IssuerContext,
@@ -214,6 +217,14 @@ describe('completeOfficerSetup', () => {
 
     await disableOfficer(ctx, '周平', '调岗');
     await refusedUnchanged(ctx, () => completeOfficerSetup(ctx, '周平', other.setupCode, passwordHash), 'setup_code');
+
+    // The console asks the same before it hashes a password: true only where set-up would work.
+    const fourth = await addOfficer(ctx, '郑敏', 'officer', { days: 1 });
+    expect(officerSetupCodeValid(ctx.registry.db, '郑敏', fourth.setupCode.toLowerCase(), now)).toBe(true);
+    for (const [name, code] of [...cases, ['周平', other.setupCode], ['孙丽', setupCode]] as [unknown, unknown][]) {
+      expect(officerSetupCodeValid(ctx.registry.db, name, code, now), `${String(name)} ${String(code)}`).toBe(false);
+    }
+    expect(officerSetupCodeValid(ctx.registry.db, '郑敏', fourth.setupCode, new Date(now.getTime() + DAY_MS))).toBe(false);
 
     // The console's hash, never typed: anything else is a bug, not a refusal.
     const third = await addOfficer(ctx, '吴军');
@@ -434,9 +445,32 @@ describe('bulk revocations', () => {
     await revokeLicence(as(ctx, 'officer:李娜'), numbers[0]!, '企业注销');
     await refusedUnchanged(ctx, () => cancelBulkRevocation(as(ctx, 'officer:张伟'), bulk.id), 'invalid_transition', /being confirmed by officer:李娜.*confirm it again/);
     await refusedUnchanged(ctx, () => confirmBulkRevocation(as(ctx, 'officer:张伟'), bulk.id), 'same_officer');
-    const done = await confirmBulkRevocation(as(ctx, 'officer:王芳'), bulk.id);
+    // While it may still be running, nobody else starts it a second time …
+    await refusedUnchanged(ctx, () => confirmBulkRevocation(as(ctx, 'officer:王芳'), bulk.id), 'conflict', /being confirmed by officer:李娜/);
+    // … and once it has been still for longer than a confirmation takes, another officer finishes it.
+    const done = await confirmBulkRevocation({ ...as(ctx, 'officer:王芳'), now: new Date(now.getTime() + BULK_CONFIRM_STALE_MS) }, bulk.id);
     expect(done).toMatchObject({ state: 'done', decidedBy: 'officer:王芳', outcome: { revoked: 4, alreadyRevoked: 1, refused: 0 } });
     for (const n of numbers) expect(getLicence(ctx.registry.db, n)!.status).toBe('revoked');
+    ctx.registry.close();
+  });
+
+  it('revokeLicences revokes up to three at once, each as the officer, reporting any refused; more takes a second officer', async () => {
+    const { ctx, numbers } = await withLicences(5);
+    const zhang = as(ctx, 'officer:张伟');
+    await revokeLicence(ctx, numbers[1]!, '冒用标识');
+    const outcome = await revokeLicences(zhang, [numbers[0]!, numbers[1]!, numbers[2]!, numbers[0]!], '企业注销');
+    expect(outcome.revoked).toEqual([numbers[0], numbers[2]]);
+    expect(outcome.refused).toEqual([{ number: numbers[1], message: expect.stringMatching(/cannot be revoked: it is already revoked/) }]);
+    for (const n of [numbers[0]!, numbers[2]!]) {
+      expect(getLicence(ctx.registry.db, n)).toMatchObject({ status: 'revoked', statusReason: '企业注销' });
+      expect(listAudit(ctx.registry.db, { subject: n }).filter((e) => e.action === 'licence.revoke')).toMatchObject([{ actor: 'officer:张伟', reason: '企业注销' }]);
+    }
+
+    // Four at once is a bulk revocation: refused whole, nothing revoked.
+    const four = [numbers[2]!, numbers[3]!, numbers[4]!, 'QDYP-2026-999999'];
+    await refusedUnchanged(ctx, () => revokeLicences(zhang, four, '企业注销'), 'invalid_list', /at most 3 licences can be revoked at once; 4 were given: request a bulk revocation .*second officer/);
+    await refusedUnchanged(ctx, () => revokeLicences(zhang, [], '企业注销'), 'invalid_list');
+    await refusedUnchanged(ctx, () => revokeLicences(zhang, [numbers[3]!], ''), 'invalid_text', /a reason is required/);
     ctx.registry.close();
   });
 
@@ -477,3 +511,4 @@ describe('migration 7: officers and bulk revocations', () => {
     registry.close();
   });
 });
+

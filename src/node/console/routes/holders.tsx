@@ -17,9 +17,11 @@ import { getHolder } from '../../registry/holders.ts';
 import { hasInvitations, listInvitations } from '../../registry/invitations.ts';
 import { listLicences } from '../../registry/licences.ts';
 import { searchHolders } from '../../registry/search.ts';
-import { parseHolderFilter, parseOffset } from '../filters.ts';
+import { parseHolderFilter } from '../filters.ts';
 import { attempt, done, frameOf, guardedForm, officerContext, page, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from '../kit.ts';
+import { refusalStatus } from '../refusals.ts';
 import { HolderListPage, HolderPage, InvitationPage, NewHolderPage, type HolderPageProps } from '../views/holders.tsx';
+import { daysField, readOffset } from './query.ts';
 
 const PAGE_SIZE = 50;
 /** A holder's page lists this many of its licences; the licence list has them all. */
@@ -30,11 +32,6 @@ const LICENCES_SHOWN = 200;
 const HOLDER_FIELDS = { uscc: 100, name: 1000, address: 1500, region: 20 };
 const UPDATE_FIELDS = { name: 1000, address: 1500, region: 20, reason: 2500 };
 const INVITE_FIELDS = { user: 600, days: 20 };
-
-/** What a refusal's code means for the status: a clash with what is there, or a bad value. */
-function refusalStatus(code: string): ContentfulStatusCode {
-  return code === 'duplicate_holder' || code === 'nothing_to_change' ? 409 : code === 'unknown_holder' ? 404 : 422;
-}
 
 function warningsText(warnings: string[]): string {
   return warnings.length ? ` 注意：${warnings.join('；')}` : '';
@@ -79,7 +76,7 @@ export function holderRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   app.get('/console/holders', (c) => {
     const query = c.req.query();
     const parsed = parseHolderFilter(query);
-    const offset = parseOffset(query);
+    const offset = readOffset(c);
     const frame = frameOf(c, 'holders');
     if (!parsed.ok || offset === null) {
       const problem = parsed.ok ? '页码不对。' : parsed.problem;
@@ -118,12 +115,10 @@ export function holderRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   app.post('/console/holders/:uscc/invite', async (c) => {
     const form = await guardedForm(kit, c, INVITE_FIELDS);
     const holder = holderOf(c);
-    const daysText = form.days.trim();
-    if (daysText !== '' && !/^\d{1,6}$/.test(daysText)) {
-      return holderPage(c, 422, holder, { invite: form, refusal: { form: 'invite', message: 'days must be a whole number' } });
-    }
+    const days = daysField(form.days);
+    if (days === null) return holderPage(c, 422, holder, { invite: form, refusal: { form: 'invite', message: 'days must be a whole number' } });
     const ctx = officerContext(kit, c);
-    const result = await attempt(kit, () => inviteHolderUser(ctx, holder.uscc, form.user, daysText === '' ? {} : { days: Number(daysText) }));
+    const result = await attempt(kit, () => inviteHolderUser(ctx, holder.uscc, form.user, days === undefined ? {} : { days }));
     if (!result.ok) return holderPage(c, refusalStatus(result.code), holder, { invite: form, refusal: { form: 'invite', message: result.message } });
     const invitation = result.value;
     const origin = readConfig(db()).origin;

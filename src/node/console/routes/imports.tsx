@@ -98,6 +98,10 @@ export function importRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
 
   function importPage(c: ConsoleContext, status: ContentfulStatusCode, imp: ConsoleImport, problem?: string) {
     const running = kit.store.runningImport();
+    const autoRefresh = c.req.query('refresh') !== '0';
+    // While it runs, the page reloads itself every 2 s (no script): an HTTP Refresh header, and
+    // the page says so with a link that turns it off (WCAG 2.2.1's "turn off").
+    const headers = imp.state === 'running' && autoRefresh ? { refresh: '2' } : undefined;
     return page(
       c,
       status,
@@ -106,9 +110,10 @@ export function importRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         imp={imp}
         mayRun={mayAct(signedIn(c), 'officer')}
         other={running && running.id !== imp.id ? running : undefined}
-        autoRefresh={c.req.query('refresh') !== '0'}
+        autoRefresh={autoRefresh}
         {...(problem === undefined ? {} : { problem })}
       />,
+      headers,
     );
   }
 

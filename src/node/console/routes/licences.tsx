@@ -29,6 +29,7 @@ import {
   BULK_REVOKE_LIMIT,
   BULK_REVOKE_MAX,
   cancelBulkRevocation,
+  checkBulkId,
   checkReason,
   confirmBulkRevocation,
   getBulkRevocation,
@@ -37,11 +38,13 @@ import {
   LIMITS,
   listBulkRevocations,
   needsSecondOfficer,
+  referenceTaken,
   reinstateLicence,
   renewLicence,
   requestBulkRevocation,
   resealLicence,
   revokeLicence,
+  revokeLicences,
   suspendLicence,
   updateLicence,
   type BulkRevocationRecord,
@@ -56,18 +59,10 @@ import { licenceRegions, listBatches, MAX_PAGE, searchAudit, searchLicences, typ
 import { needsRole } from '../app.tsx';
 import { FILTER_CAPS, LICENCE_FILTER_FIELDS, readLicenceFilter, type LicenceFilterReading } from '../filters.ts';
 import { attempt, done, frameOf, guardedForm, mayAct, officerContext, page, signedIn, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from '../kit.ts';
-import {
-  BulkListPage,
-  BulkPage,
-  IssuePage,
-  LicenceListPage,
-  LicencePage,
-  type BulkOffer,
-  type FilterParams,
-  type IssueValues,
-  type LicenceAction,
-  type Problem,
-} from '../views/licences.tsx';
+import { refusalStatus } from '../refusals.ts';
+import { BulkListPage, BulkPage, IssuePage, LicenceListPage, LicencePage, type BulkOffer, type FilterParams, type IssueValues, type LicenceAction } from '../views/licences.tsx';
+import type { Problem } from '../views/parts.tsx';
+import { daysField, readOffset } from './query.ts';
 
 const zh = MESSAGES['zh-CN'];
 const PAGE_SIZE = 50;
@@ -82,23 +77,16 @@ function hasFilter(params: FilterParams): boolean {
   return Object.values(params).some((v) => v !== undefined && v !== '');
 }
 
-/** A page offset from the query: none is 0; anything but one whole number is null. */
-function readOffset(values: readonly string[] | undefined): number | null {
-  if (values === undefined || values.length === 0) return 0;
-  if (values.length > 1 || !/^\d{1,9}$/.test(values[0]!)) return null;
-  return Number(values[0]);
-}
-
 // --- Helpers ----------------------------------------------------------------------------------
 
-/** How a refusal answers: a state that does not allow it (409), or input that is not right (422). */
-const CONFLICTS = new Set(['invalid_transition', 'nothing_to_change', 'conflict', 'same_officer', 'reference_taken', 'duplicate_reference']);
-function refusalStatus(code: string): ContentfulStatusCode {
-  return CONFLICTS.has(code) ? 409 : 422;
+/** The issuer's refusal (English, as the CLI prints it), after our words of what was not done. */
+function refusal(message: string, lead = '操作被拒绝，没有做任何更改：'): Problem {
+  return { lead, text: message, english: true };
 }
 
-function refusal(message: string, zhText = '操作被拒绝，没有做任何更改：'): Problem {
-  return { zh: zhText, en: message };
+/** Our own words (zh-CN). */
+function said(text: string): Problem {
+  return { text, english: false };
 }
 
 /** A textarea's list: one item a line, surrounding spaces dropped, blank lines left out. */
@@ -222,8 +210,8 @@ async function renderList(
     canAct,
     pendingBulk: pendingBulkCount(db),
   };
-  if (!reading.ok) return page(c, 400, <LicenceListPage {...common} problem={{ zh: `${reading.problem}没有进行查找，请改正筛选条件。` }} />);
-  if (offset === null) return page(c, 400, <LicenceListPage {...common} problem={{ zh: '分页参数不对：offset 须为不小于 0 的整数。' }} />);
+  if (!reading.ok) return page(c, 400, <LicenceListPage {...common} problem={said(`${reading.problem}没有进行查找，请改正筛选条件。`)} />);
+  if (offset === null) return page(c, 400, <LicenceListPage {...common} problem={said('分页参数不对：offset 须为不小于 0 的整数。')} />);
   const found = await attempt(kit, async () => searchLicences(db, reading.filter, { limit: PAGE_SIZE, offset }), { changes: false });
   if (!found.ok) return page(c, 400, <LicenceListPage {...common} problem={refusal(found.message, '筛选条件不对：')} />);
   const bulk = canAct && hasFilter(reading.params) ? bulkOffer(db, reading.filter, found.value.total) : undefined;
@@ -254,7 +242,7 @@ async function renderLicence(
     if (!(error instanceof ArtworkError)) throw error;
     qrProblem = error.zh;
   }
-  const offset = c.req.method === 'GET' ? (readOffset(c.req.queries('offset')) ?? 0) : 0;
+  const offset = c.req.method === 'GET' ? (readOffset(c) ?? 0) : 0;
   const history = searchAudit(db, { licence: licence.number }, { limit: HISTORY_SIZE, offset });
   return page(
     c,
@@ -276,10 +264,17 @@ async function renderLicence(
   );
 }
 
+/** The bulk revocation a path names (its id, as the issuer reads one), or 404. */
 function bulkParam(c: ConsoleContext, kit: ConsoleKit): BulkRevocationRecord {
-  const raw = c.req.param('id') ?? '';
+  let id: number;
+  try {
+    id = checkBulkId(c.req.param('id') ?? '');
+  } catch (error) {
+    if (error instanceof RefusedError) throw new HTTPException(404);
+    throw error;
+  }
   const db = kit.registry.db;
-  const bulk = /^[1-9]\d{0,14}$/.test(raw) && hasBulkRevocations(db) ? getBulkRevocation(db, Number(raw)) : undefined;
+  const bulk = hasBulkRevocations(db) ? getBulkRevocation(db, id) : undefined;
   if (!bulk) throw new HTTPException(404);
   return bulk;
 }
@@ -304,7 +299,7 @@ function planAction(action: LicenceAction, number: string, form: ActionForm): Ac
     case 'reinstate':
       return { run: (ctx) => reinstateLicence(ctx, number, form.reason), ok: (l) => `授权 ${l.number} 已恢复。` };
     case 'revoke':
-      if (form.confirm !== '1') return { problem: { zh: '请勾选“我确认撤销不可恢复”：授权没有撤销。' } };
+      if (form.confirm !== '1') return { problem: said('请勾选“我确认撤销不可恢复”：授权没有撤销。') };
       return { run: (ctx) => revokeLicence(ctx, number, form.reason), ok: (l) => `授权 ${l.number} 已撤销。` };
     case 'renew':
       return {
@@ -321,12 +316,12 @@ function planAction(action: LicenceAction, number: string, form: ActionForm): Ac
       if (products.length > 0) changes.products = products;
       const trademarks = splitLines(form.trademarks);
       if (form['clear-trademarks'] === '1') {
-        if (trademarks.length > 0) return { problem: { zh: '请填写新的商标，或者勾选“清除全部商标”，不要两样都做。没有做任何更改。' } };
+        if (trademarks.length > 0) return { problem: said('请填写新的商标，或者勾选“清除全部商标”，不要两样都做。没有做任何更改。') };
         changes.trademarks = [];
       } else if (trademarks.length > 0) changes.trademarks = trademarks;
       const chain = blank(form.chain);
       if (form['clear-chain'] === '1') {
-        if (chain !== undefined) return { problem: { zh: '请填写新的产业链，或者勾选“清除产业链”，不要两样都做。没有做任何更改。' } };
+        if (chain !== undefined) return { problem: said('请填写新的产业链，或者勾选“清除产业链”，不要两样都做。没有做任何更改。') };
         changes.chain = null;
       } else if (chain !== undefined) changes.chain = chain;
       if (form.region === 'none') changes.region = null;
@@ -353,7 +348,7 @@ export function licenceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
 
   app.get('/console/licences', (c) => {
     const reading = readLicenceFilter((name) => c.req.queries(name), cstDate(kit.clock()));
-    return renderList(c, kit, reading, readOffset(c.req.queries('offset')), 200);
+    return renderList(c, kit, reading, readOffset(c), 200);
   });
 
   // --- Issuing ---
@@ -365,8 +360,8 @@ export function licenceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     const lines = await lineFields(c, ISSUE_LINE_CAPS);
     const values: IssueValues = { ...pick(form, ISSUE_CAPS), ...lines };
     const again = (status: ContentfulStatusCode, problem: Problem) => page(c, status, <IssuePage frame={frameOf(c, 'licences')} values={values} problem={problem} />);
-    const days = form.days.trim();
-    if (days !== '' && !/^\d{1,6}$/.test(days)) return again(422, refusal('the number of valid days must be a whole number', '没有签发：'));
+    const days = daysField(form.days);
+    if (days === null) return again(422, refusal('the number of valid days must be a whole number', '没有签发：'));
     const trademarks = splitLines(lines.trademarks);
     const input: IssueInput = {
       holder: form.holder,
@@ -379,7 +374,7 @@ export function licenceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       region: form.region === '' ? undefined : form.region === 'none' ? null : form.region,
       validFrom: blank(form.from),
       validUntil: blank(form.until),
-      validDays: days === '' ? undefined : Number(days),
+      validDays: days,
       batch: blank(form.batch),
       ref: blank(form.ref),
       reason: blank(form.reason),
@@ -390,12 +385,7 @@ export function licenceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       const [issued] = await issueLicences(ctx, [input]);
       const { licence, created, differences } = issued!;
       // As `qdyp licence issue`: the same (batch, ref) with other terms is refused.
-      if (differences.length > 0) {
-        throw new RefusedError(
-          'reference_taken',
-          `batch ${licence.batch} reference ${licence.ref} was already issued as licence ${licence.number} with other terms (${differences.join('; ')}); nothing was issued`,
-        );
-      }
+      if (differences.length > 0) throw referenceTaken(licence, differences);
       return { licence, created };
     });
     if (!result.ok) return again(refusalStatus(result.code), refusal(result.message, '没有签发：'));
@@ -421,14 +411,14 @@ export function licenceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     const reading = readLicenceFilter((name) => (form[name] === '' ? [] : [form[name]]), cstDate(kit.clock()));
     const again = (status: ContentfulStatusCode, problem: Problem) => renderList(c, kit, reading, 0, status, { problem, bulkReason: form.reason });
     if (!reading.ok) return renderList(c, kit, reading, 0, 400);
-    if (!hasFilter(reading.params)) return again(400, { zh: '批量撤销只针对筛选结果：请先设定筛选条件。没有撤销任何授权。' });
+    if (!hasFilter(reading.params)) return again(400, said('批量撤销只针对筛选结果：请先设定筛选条件。没有撤销任何授权。'));
     const numbers = revocableNumbers(db, reading.filter);
-    if (numbers === null) return again(422, { zh: `筛选结果超过 ${BULK_REVOKE_MAX} 个授权，不能一次批量撤销：请缩小筛选范围。没有撤销任何授权。` });
-    if (numbers.length === 0) return again(409, { zh: '筛选结果中已经没有可撤销的授权，没有做任何更改。' });
+    if (numbers === null) return again(422, said(`筛选结果超过 ${BULK_REVOKE_MAX} 个授权，不能一次批量撤销：请缩小筛选范围。没有撤销任何授权。`));
+    if (numbers.length === 0) return again(409, said('筛选结果中已经没有可撤销的授权，没有做任何更改。'));
     if (fingerprint(numbers) !== form.expect) {
-      return again(409, { zh: '筛选结果在你打开页面之后有了变化，没有撤销任何授权。请查看下面的新结果，再决定是否提交。' });
+      return again(409, said('筛选结果在你打开页面之后有了变化，没有撤销任何授权。请查看下面的新结果，再决定是否提交。'));
     }
-    if (form.confirm !== '1') return again(422, { zh: '请勾选“我确认撤销不可恢复”。没有撤销任何授权。' });
+    if (form.confirm !== '1') return again(422, said('请勾选“我确认撤销不可恢复”。没有撤销任何授权。'));
     const reason = await attempt(kit, async () => checkReason(form.reason, true), { changes: false });
     if (!reason.ok) return again(422, refusal(reason.message, '没有撤销任何授权：'));
     const ctx = officerContext(kit, c);
@@ -440,13 +430,10 @@ export function licenceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         ok: `批量撤销申请 #${requested.value.id} 已提交（${numbers.length} 个授权）：须由另一位主管确认后才会撤销。`,
       });
     }
-    const revoked: string[] = [];
-    const refused: string[] = [];
-    for (const number of numbers) {
-      const result = await attempt(kit, () => revokeLicence(ctx, number, form.reason));
-      if (result.ok) revoked.push(number);
-      else refused.push(`${number}: ${result.message}`);
-    }
+    const result = await attempt(kit, () => revokeLicences(ctx, numbers, form.reason));
+    if (!result.ok) return again(refusalStatus(result.code), refusal(result.message, '没有撤销任何授权：'));
+    const { revoked } = result.value;
+    const refused = result.value.refused.map((r) => `${r.number}: ${r.message}`);
     const summary = `已撤销 ${revoked.length} 个授权${revoked.length > 0 ? `：${revoked.join('、')}` : ''}。`;
     return done(c, '/licences', refused.length === 0 ? { ok: summary } : { warn: `${summary} ${refused.length} 个没有撤销：${refused.join('; ')}` }, reading.params);
   });
@@ -485,7 +472,7 @@ export function licenceRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         });
       } catch (error) {
         if (!(error instanceof ArtworkError)) throw error;
-        return renderLicence(c, kit, licence, 422, { zh: `无法生成文件：${error.zh}`, en: error.en });
+        return renderLicence(c, kit, licence, 422, refusal(error.en, `无法生成文件：${error.zh}`));
       }
     });
   }

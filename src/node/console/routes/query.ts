@@ -1,5 +1,6 @@
-// Reading a list page's query parameters (reports, audit): each one checked, a value that
-// cannot be one refused with a message for the page (a 400, nothing read), never a crash.
+// Reading a list page's query parameters (reports, audit; every list's offset) and a form's
+// number of days: each one checked, a value that cannot be one refused with a message for the
+// page (a 400, nothing read), never a crash.
 // Dates are typed as the office reads them, YYYY-MM-DD in China time (UTC+8), and become the
 // ISO instants the registry stores: `from` at 00:00 of its day, `to` up to the end of its day.
 
@@ -21,12 +22,31 @@ export function queryText(c: ConsoleContext, name: string): string {
   return value;
 }
 
-/** The page offset: a whole number, 0 when absent. */
-export function queryOffset(c: ConsoleContext): number {
-  const text = queryText(c, 'offset');
+/**
+ * A list page's `offset`, every list's one reader: a whole number up to MAX_OFFSET, 0 when
+ * absent or blank; null when it is anything else (given twice included).
+ */
+export function readOffset(c: ConsoleContext): number | null {
+  const values = c.req.queries('offset') ?? [];
+  if (values.length > 1) return null;
+  const text = (values[0] ?? '').trim();
   if (text === '') return 0;
-  if (!/^\d{1,8}$/.test(text) || Number(text) > MAX_OFFSET) throw new BadQuery('分页参数 offset 必须是一个不小于 0 的整数。');
+  if (!/^\d{1,8}$/.test(text) || Number(text) > MAX_OFFSET) return null;
   return Number(text);
+}
+
+/** The page offset (readOffset), a bad one thrown as a BadQuery. */
+export function queryOffset(c: ConsoleContext): number {
+  const offset = readOffset(c);
+  if (offset === null) throw new BadQuery('分页参数 offset 必须是一个不小于 0 的整数。');
+  return offset;
+}
+
+/** A form's number of days (1 to 6 digits): undefined when left blank, null when not a whole number. */
+export function daysField(text: string): number | undefined | null {
+  const days = text.trim();
+  if (days === '') return undefined;
+  return /^\d{1,6}$/.test(days) ? Number(days) : null;
 }
 
 /** The instant 00:00 of `date` in China time, as stored (toISOString). */

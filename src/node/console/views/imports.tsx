@@ -161,7 +161,7 @@ export function ImportPage(p: ImportPageProps) {
   const report = importReport(imp);
   const running = imp.state === 'running';
   return (
-    <Layout frame={p.frame} title={`导入 #${imp.id}：${imp.name}`} refresh={running && p.autoRefresh ? 2 : undefined}>
+    <Layout frame={p.frame} title={`导入 #${imp.id}：${imp.name}`}>
       {p.problem && (
         <p class="problem" role="alert">
           {p.problem}

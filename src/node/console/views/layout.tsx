@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import type { LicenceStatus } from '../../../core/index.ts';
+import { cstDateTime, type LicenceStatus } from '../../../core/index.ts';
 import { CSS } from './style.ts';
 
 export const CONSOLE_PATH = '/console';
@@ -18,13 +18,9 @@ export function consoleHref(path: string, params: Record<string, string | number
   return `${CONSOLE_PATH}${path}${text ? `?${text}` : ''}`;
 }
 
-/** An instant as people in Qingdao read it: `2026-11-27 12:00`. */
+/** An instant as people in Qingdao read it: `2026-11-27 12:00` (core's cstDateTime); none is '—'. */
 export function beijingTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const time = Date.parse(iso);
-  if (Number.isNaN(time)) return iso;
-  const t = new Date(time + 8 * 3_600_000).toISOString();
-  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
+  return iso ? cstDateTime(iso) : '—';
 }
 
 export type { OfficerRoleName } from '../../registry/officers.ts';
@@ -100,8 +96,7 @@ export function StatusBadge({ status }: { status: LicenceStatus | 'expired' }) {
   return <span class={`badge${status === 'valid' ? '' : ` state-${status}`}`}>{STATUS_LABEL[status]}</span>;
 }
 
-/** `refresh`: reload the page after that many seconds (a running import's progress; no script). */
-export function Layout({ frame, title, refresh, children }: { frame: Frame; title: string; refresh?: number; children?: Child }) {
+export function Layout({ frame, title, children }: { frame: Frame; title: string; children?: Child }) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -110,7 +105,6 @@ export function Layout({ frame, title, refresh, children }: { frame: Frame; titl
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width,initial-scale=1" />
           <meta name="robots" content="noindex" />
-          {refresh !== undefined && <meta http-equiv="refresh" content={String(refresh)} />}
           <title>{`${title} · 青岛优品 管理控制台`}</title>
           <style>{raw(CSS)}</style>
         </head>

@@ -6,29 +6,14 @@
 
 import type { Child } from 'hono/jsx';
 import { LICENCE_STATUSES, MESSAGES, REGIONS, SECTORS, TIERS, type CalendarDate, type LicenceStatus } from '../../../core/index.ts';
+import { officerActor } from '../../issuer/index.ts';
 import type { AuditEvent } from '../../registry/audit.ts';
 import type { BulkRevocationRecord } from '../../registry/bulk.ts';
 import type { LicenceRecord, ValidityPeriod } from '../../registry/licences.ts';
 import { AuditReasonNote, beijingTime, consoleHref, Guard, Layout, Pager, PublicReasonNote, StatusBadge, type Frame } from './layout.tsx';
+import { ProblemBox, type Problem } from './parts.tsx';
 
 const zh = MESSAGES['zh-CN'];
-
-/** A problem to show above the page: Chinese text, and the issuer's English message as the CLI prints it. */
-export interface Problem {
-  zh?: string;
-  en?: string;
-}
-
-export function ProblemBox({ problem }: { problem?: Problem | undefined }) {
-  if (!problem) return null;
-  return (
-    <p class="problem" role="alert">
-      {problem.zh}
-      {problem.zh && problem.en ? ' ' : ''}
-      {problem.en && <span lang="en">{problem.en}</span>}
-    </p>
-  );
-}
 
 export function regionLabel(code: string | null): string {
   if (code === null) return '—';
@@ -713,7 +698,7 @@ const RESULT_LABEL = { revoked: '已撤销', already_revoked: '此前已撤销�
 
 export function BulkPage({ frame, bulk, canAct, problem }: { frame: Frame; bulk: BulkRevocationRecord; canAct: boolean; problem?: Problem }) {
   const officer = frame.officer;
-  const own = officer !== undefined && bulk.requestedBy === `officer:${officer.name}`;
+  const own = officer !== undefined && bulk.requestedBy === officerActor(officer.name);
   const results = new Map((bulk.outcome?.licences ?? []).map((r) => [r.number, r]));
   return (
     <Layout frame={frame} title={`批量撤销 #${bulk.id}`}>
@@ -794,19 +779,24 @@ export function BulkPage({ frame, bulk, canAct, problem }: { frame: Frame; bulk:
       </section>
       {bulk.state === 'pending' && canAct && officer && (
         <div class="grid">
-          <form class="card" method="post" action={consoleHref(`/licences/bulk/${bulk.id}/confirm`)} aria-labelledby="confirm-title">
-            <h2 id="confirm-title">确认并撤销</h2>
-            <Guard officer={officer} />
-            <p>
-              确认后立即撤销以上 {bulk.numbers.length} 个授权，原因为申请中的原因（公开显示）。撤销是最终的。
-              {own ? ' 这是你提交的申请：须由另一位主管确认。' : ''}
-            </p>
-            <div class="actions">
-              <button class="danger" type="submit">
-                确认撤销这 {bulk.numbers.length} 个授权
-              </button>
-            </div>
-          </form>
+          {own ? (
+            // The requester cannot confirm (the issuer refuses: same_officer): no button to press.
+            <section class="card" aria-labelledby="confirm-title">
+              <h2 id="confirm-title">确认并撤销</h2>
+              <p data-bulk-own>这是你提交的申请：须由另一位主管确认后才会撤销这 {bulk.numbers.length} 个授权。</p>
+            </section>
+          ) : (
+            <form class="card" method="post" action={consoleHref(`/licences/bulk/${bulk.id}/confirm`)} aria-labelledby="confirm-title">
+              <h2 id="confirm-title">确认并撤销</h2>
+              <Guard officer={officer} />
+              <p>确认后立即撤销以上 {bulk.numbers.length} 个授权，原因为申请中的原因（公开显示）。撤销是最终的。</p>
+              <div class="actions">
+                <button class="danger" type="submit">
+                  确认撤销这 {bulk.numbers.length} 个授权
+                </button>
+              </div>
+            </form>
+          )}
           {bulk.decidedBy === null && (
             <form class="card" method="post" action={consoleHref(`/licences/bulk/${bulk.id}/cancel`)} aria-labelledby="cancel-title">
               <h2 id="cancel-title">取消申请</h2>

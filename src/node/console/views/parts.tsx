@@ -1,19 +1,25 @@
-// Small pieces the dashboard, reports, audit and keys pages share: a refusal box (our words, or
+// Small pieces the dashboard, licences, reports, audit and keys pages share: a refusal box (our words, or
 // the issuer's English message as the CLI prints it), a table box that scrolls on a phone and
 // can be reached by keyboard, and a CLI command for this registry, quoted for the shell.
 
 import type { Child } from 'hono/jsx';
 
-/** A refusal to show: our own words (zh-CN), or the issuer's message as the CLI prints it (English). */
+/**
+ * A refusal to show: our own words (zh-CN), or the issuer's message as the CLI prints it
+ * (English), then after our words of `lead` (what was not done) when there are some.
+ */
 export interface Problem {
   text: string;
   english: boolean;
+  lead?: string;
 }
 
 export function ProblemBox({ problem }: { problem?: Problem | undefined }) {
   if (!problem) return null;
   return (
     <p class="problem" role="alert">
+      {problem.lead}
+      {problem.lead ? ' ' : ''}
       {problem.english ? <span lang="en">{problem.text}</span> : problem.text}
     </p>
   );

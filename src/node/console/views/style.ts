@@ -69,7 +69,7 @@ dt{color:#4f5a65}
 dd{margin:0;overflow-wrap:anywhere}
 ul.plain{margin:.25rem 0;padding-left:1.2rem}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
-pre{overflow-x:auto;padding:.6rem .8rem;border-radius:.4rem;background:#17202a;color:#f3f6f9;font-size:.85rem}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;overflow-x:auto;padding:.6rem .8rem;border-radius:.4rem;background:#17202a;color:#f3f6f9;font-size:.85rem}
 .qr{display:block;width:9rem;height:9rem}
 .photo{display:block;max-width:100%;max-height:24rem;margin-top:.5rem;border-radius:.4rem}
 .pager{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin-top:.75rem}

@@ -3,7 +3,7 @@
 
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import type { Locale } from '../../../core/index.ts';
+import { cstDateTime, type Locale } from '../../../core/index.ts';
 import { PORTAL_MESSAGES } from '../messages.ts';
 import { CSS } from './style.ts';
 
@@ -20,12 +20,6 @@ export function portalHref(path: string, locale: Locale, extra: Record<string, s
 /** The same page in the other language (the switch link). */
 export function switchHref(path: string, locale: Locale): string {
   return `${PORTAL_PATH}${path}?lang=${locale === 'en' ? 'zh' : 'en'}`;
-}
-
-/** An instant as people in Qingdao read it: `2026-11-27 12:00`. */
-export function beijingTime(iso: string): string {
-  const t = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
-  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
 }
 
 export interface Frame {
@@ -82,7 +76,7 @@ export function Layout({ frame, title, children }: { frame: Frame; title: string
             </header>
             <main id="main">
               <p class="asof" data-as-of={frame.asOf}>
-                {t.asOf(beijingTime(frame.asOf))}
+                {t.asOf(cstDateTime(frame.asOf))}
               </p>
               {children}
             </main>

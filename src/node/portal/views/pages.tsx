@@ -3,13 +3,13 @@
 // needs JavaScript. Every form carries its CSRF token; nothing typed into a secret field is
 // ever written back into a page.
 
-import { MESSAGES, REGIONS, type Locale } from '../../../core/index.ts';
+import { cstDateTime, MESSAGES, REGIONS, type Locale } from '../../../core/index.ts';
 import { PRINT_DPIS, PRINT_SIZES_MM } from '../../artwork/index.ts';
 import { CERTIFICATE_FILE, DOCUMENT_FILE, pngFile, PRINT_GUIDE_FILE, SVG_FILE } from '../downloads.ts';
 import { licenceState, renewalDue } from '../licence-state.ts';
 import { PORTAL_MESSAGES, type FormProblem, type LicenceState, type NoticeKind } from '../messages.ts';
 import type { PortalHolder, PortalLicence } from '../snapshot.ts';
-import { beijingTime, Layout, portalHref, type Frame } from './layout.tsx';
+import { Layout, portalHref, type Frame } from './layout.tsx';
 
 /** What a form page says above its fields: a refusal (with detail words) or a confirmation. */
 export interface FormNotice {
@@ -149,7 +149,7 @@ export function ActivatePage({ frame, csrf, uscc, code, notice }: ActivateProps)
 }
 
 /** The date a status changed, in Beijing. */
-const changedOn = (licence: PortalLicence) => beijingTime(licence.statusChangedAt).slice(0, 10);
+const changedOn = (licence: PortalLicence) => cstDateTime(licence.statusChangedAt).slice(0, 10);
 
 function stateMeaning(locale: Locale, state: LicenceState, licence: PortalLicence): string | null {
   const m = PORTAL_MESSAGES[locale].stateMeaning;
@@ -271,7 +271,7 @@ function LicenceFacts({ locale, licence, now, full }: { locale: Locale; licence:
           )}
           <div>
             <dt>{t.issuedAt}</dt>
-            <dd>{beijingTime(licence.issuedAt).slice(0, 10)}</dd>
+            <dd>{cstDateTime(licence.issuedAt).slice(0, 10)}</dd>
           </div>
         </>
       )}
