@@ -22,5 +22,6 @@ export * from './qr-reader.ts';
 export * from './regions.ts';
 export * from './seal.ts';
 export * from './status-list.ts';
+export * from './tlog/index.ts';
 export * from './trust-context.ts';
 export * from './verify.ts';
