@@ -9,9 +9,7 @@ import fs from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestBulkRevocation } from '../../src/node/issuer/index.ts';
 import { openRegistry } from '../../src/node/registry/db.ts';
@@ -19,10 +17,8 @@ import { insertReport } from '../../src/node/registry/reports.ts';
 import { getLicence, listLicences } from '../../src/node/registry/licences.ts';
 import { startServer, type RunningServer } from '../../src/node/server.ts';
 import { consoleFixture, NOW, OFFICER_PASSWORD, OFFICERS, startConsole, USCC, type ConsoleFixture, type TestConsole } from '../node/console/support.ts';
+import { ARTIFACTS, axeViolations, launchChromium } from './browser.ts';
 
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const CJK_FONTS = fileURLToPath(new URL('../../node_modules/@expo-google-fonts/noto-sans-sc/', import.meta.url));
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const HOLDER_NAME = '青岛海滨食品有限公司';
 const REASON = '市场抽检不合格，整改期间暂停';
 
@@ -44,16 +40,7 @@ beforeAll(async () => {
   server = await startServer({ port: 0, edgeDir: join(fx.dir, 'edge'), rootJwk: root, clock, log: () => {}, mounts: [{ path: '/', app: app.app }] });
   refresh = () => server.refresh();
   work = await mkdtemp(join(tmpdir(), 'qdyp-console-e2e-'));
-  const fontsConf = join(work, 'fonts.conf');
-  await writeFile(
-    fontsConf,
-    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${CJK_FONTS}400Regular</dir><dir>${CJK_FONTS}700Bold</dir><cachedir>${join(work, 'font-cache')}</cachedir></fontconfig>`,
-  );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    env: { ...process.env, FONTCONFIG_FILE: fontsConf },
-  });
+  browser = await launchChromium(work);
   await mkdir(ARTIFACTS, { recursive: true });
 });
 
@@ -217,8 +204,8 @@ describe('the authority console in Chromium', () => {
       const page = await desk(width, true);
       const check = async (name: string, path: string | null) => {
         if (path) await page.goto(`${server.url}${path}`);
-        const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-        if (violations.length > 0) found[`${name}@${width}`] = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        const violations = await axeViolations(page);
+        if (violations.length > 0) found[`${name}@${width}`] = violations;
         await shot(page, `${name}-${width}`);
       };
       await check('sign-in', '/console/sign-in');
@@ -261,8 +248,8 @@ describe('the authority console in Chromium', () => {
       await signIn(clerkPage, OFFICERS.clerk);
       const res = await clerkPage.goto(`${server.url}/console/licences/new`);
       expect(res?.status()).toBe(403);
-      const { violations } = await new AxeBuilder({ page: clerkPage }).withTags(WCAG).analyze();
-      if (violations.length > 0) found[`role@${width}`] = violations.map((v) => `${v.id} (${v.impact}): ${v.help}`);
+      const violations = await axeViolations(clerkPage);
+      if (violations.length > 0) found[`role@${width}`] = violations;
       await shot(clerkPage, `role-${width}`);
     }
     expect(found).toEqual({});

@@ -9,23 +9,17 @@ import fs from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES, type Locale } from '../../src/core/index.ts';
 import { startServer, type RunningServer } from '../../src/node/server.ts';
 import { labelArtworkPng, labelPhoto, noCodePhoto, y4mFromJpeg } from '../support/label-photo.ts';
 import { cliRegistry, ORIGIN, USCC } from '../node/support.ts';
+import { ARTIFACTS, axeViolations, launchChromium } from './browser.ts';
 
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-// CJK glyphs for the screenshots come from the npm font package (as in verdict-page.test.ts).
-const CJK_FONTS = fileURLToPath(new URL('../../node_modules/@expo-google-fonts/noto-sans-sc/', import.meta.url));
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 /** A decode in the page's worker takes about a second; generous, but bounded. */
 const DECODE_MS = 20_000;
 const WECHAT_UA =
@@ -113,12 +107,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'qdyp-inspect-e2e-'));
   cameraVideo = join(work, 'label.y4m');
   await writeFile(cameraVideo, y4mFromJpeg(photos.camera, 3));
-  const fontsConf = join(work, 'fonts.conf');
-  await writeFile(
-    fontsConf,
-    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${CJK_FONTS}400Regular</dir><dir>${CJK_FONTS}700Bold</dir><cachedir>${join(work, 'font-cache')}</cachedir></fontconfig>`,
-  );
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, env: { ...process.env, FONTCONFIG_FILE: fontsConf } });
+  browser = await launchChromium(work);
   await mkdir(ARTIFACTS, { recursive: true });
 });
 
@@ -186,8 +175,7 @@ const AS_OF = { 'zh-CN': /状态数据截至 .+（(刚刚|\d+ 分钟前)）/, en
 const shot = (page: Page, name: string, locale: Locale) => page.screenshot({ path: join(ARTIFACTS, `inspect-${name}-${locale}.png`), fullPage: true });
 
 async function axe(page: Page, what: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  return violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return (await axeViolations(page)).map((v) => `${what}: ${v}`);
 }
 
 describe('the inspector page /inspect in Chromium at 360×740', () => {
@@ -435,10 +423,7 @@ describe('the inspector page /inspect in Chromium at 360×740', () => {
   });
 
   it('the live camera (Chromium\'s fake camera playing a label photo) finds the code and judges it, no photo uploaded', async () => {
-    const camera = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${cameraVideo}`],
-    });
+    const camera = await launchChromium(undefined, ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${cameraVideo}`]);
     try {
       const phone = await newPhone('zh-CN', { permissions: ['camera'] }, camera);
       await openSynced(phone);

@@ -5,25 +5,21 @@
 // in zh-CN and English. Screenshots go to test/artifacts/portal-*.png (git-ignored).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locale } from '../../src/core/index.ts';
 import { openPortalSnapshot } from '../../src/node/portal/index.ts';
 import { startAppsServer, type RunningServer } from '../../src/node/server.ts';
 import { NOW, PASSWORD, portalFixture, startPortal, USCC, type Fixture } from '../node/portal/support.ts';
+import { ARTIFACTS, axeViolations, launchChromium, WCAG } from './browser.ts';
 
 const run = promisify(execFile);
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-// CJK glyphs for the screenshots come from the npm font package (as in verdict-page.test.ts).
-const CJK_FONTS = fileURLToPath(new URL('../../node_modules/@expo-google-fonts/noto-sans-sc/', import.meta.url));
 const HOLDER_NAME = '青岛海滨食品有限公司';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let fx: Fixture;
@@ -43,16 +39,7 @@ beforeAll(async () => {
   const portal = startPortal(fx, { clock: () => new Date(NOW) });
   server = await startAppsServer({ port: 0, mounts: [{ path: '/', app: portal.app }] });
   work = await mkdtemp(join(tmpdir(), 'qdyp-portal-e2e-'));
-  const fontsConf = join(work, 'fonts.conf');
-  await writeFile(
-    fontsConf,
-    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${CJK_FONTS}400Regular</dir><dir>${CJK_FONTS}700Bold</dir><cachedir>${join(work, 'font-cache')}</cachedir></fontconfig>`,
-  );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    env: { ...process.env, FONTCONFIG_FILE: fontsConf },
-  });
+  browser = await launchChromium(work);
   await mkdir(ARTIFACTS, { recursive: true });
 });
 
@@ -193,10 +180,8 @@ describe('the holder portal in Chromium at 360×740, JavaScript off, no key anyw
       const found: Record<string, string[]> = {};
       const check = async (name: string) => {
         expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-        const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-        if (violations.length > 0) {
-          found[name] = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        }
+        const violations = await axeViolations(page);
+        if (violations.length > 0) found[name] = violations;
         await shot(page, `${name}-${locale}`);
       };
       const go = async (path: string, status = 200) => {

@@ -2,25 +2,21 @@
 // JavaScript off, from a scan page through the form to the thank-you page, under the page's own
 // CSP (form-action 'self'). axe (WCAG 2.2 A/AA) on the form, a refused form and the thank-you
 // page in both languages. Screenshots go to test/artifacts/.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import { serve, type ServerType } from '@hono/node-server';
 import { exportJWK, generateKeyPair } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactPublicJwk, decryptContact, type ContactPrivateJwk, type Locale } from '../../src/core/index.ts';
 import { createApp } from '../../src/web/index.ts';
 import { PAGE_MESSAGES } from '../../src/web/messages.ts';
 import { MemoryInbox } from '../support/memory-inbox.ts';
 import { edgeWithEveryOutcome, memorySource, T0, type Edge } from '../web/fixtures.ts';
+import { ARTIFACTS, axeViolations, launchChromium } from './browser.ts';
 
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const CJK_FONTS = fileURLToPath(new URL('../../node_modules/@expo-google-fonts/noto-sans-sc/', import.meta.url));
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
 let edge: Edge;
 let inbox: MemoryInbox;
@@ -53,16 +49,7 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fontsDir = await mkdtemp(join(tmpdir(), 'qdyp-fonts-'));
-  const fontsConf = join(fontsDir, 'fonts.conf');
-  await writeFile(
-    fontsConf,
-    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${CJK_FONTS}400Regular</dir><dir>${CJK_FONTS}700Bold</dir><cachedir>${join(fontsDir, 'cache')}</cachedir></fontconfig>`,
-  );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    env: { ...process.env, FONTCONFIG_FILE: fontsConf },
-  });
+  browser = await launchChromium(fontsDir);
   for (const locale of ['zh-CN', 'en-US']) {
     phones[locale === 'zh-CN' ? 'zh-CN' : 'en'] = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, javaScriptEnabled: false, locale });
   }
@@ -153,8 +140,7 @@ describe('the report form in Chromium at 360×740, JavaScript off', () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: true, bypassCSP: true });
     const found: string[] = [];
     const check = async (page: Page, what: string) => {
-      const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-      for (const v of violations) found.push(`${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      for (const v of await axeViolations(page)) found.push(`${what}: ${v}`);
     };
     try {
       for (const lang of ['zh', 'en']) {

@@ -1,21 +1,15 @@
 // The scan page in a real browser: headless Chromium at a 360×740 phone viewport, JavaScript
 // off, served by the Node entry from an edge directory. Screenshots go to test/artifacts/.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES, type Locale } from '../../src/core/index.ts';
 import { startServer, type RunningServer } from '../../src/node/server.ts';
 import { writeEdgeDir } from '../web/edge-dir.ts';
 import { edgeWithEveryOutcome, T0, type Edge } from '../web/fixtures.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-// CJK glyphs for the screenshots come from the npm font package, so the test needs no system
-// CJK fonts; shoppers' phones bring their own.
-const CJK_FONTS = fileURLToPath(new URL('../../node_modules/@expo-google-fonts/noto-sans-sc/', import.meta.url));
+import { ARTIFACTS, axeViolations, launchChromium } from './browser.ts';
 
 let edge: Edge;
 let edgeDir: string;
@@ -30,17 +24,7 @@ beforeAll(async () => {
   edgeDir = await writeEdgeDir(edge.artifacts);
   server = await startServer({ port: 0, edgeDir, rootJwk: edge.rootJwk, clock: () => T0, verifyOrigin: 'https://verify.example.cn', log: () => {} });
   fontsDir = await mkdtemp(join(tmpdir(), 'qdyp-fonts-'));
-  const fontsConf = join(fontsDir, 'fonts.conf');
-  await writeFile(
-    fontsConf,
-    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>${CJK_FONTS}400Regular</dir><dir>${CJK_FONTS}700Bold</dir><cachedir>${join(fontsDir, 'cache')}</cachedir></fontconfig>`,
-  );
-  // Playwright gives every launch a fresh temporary user-data dir: no state from earlier runs.
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    env: { ...process.env, FONTCONFIG_FILE: fontsConf },
-  });
+  browser = await launchChromium(fontsDir);
   for (const locale of ['zh-CN', 'en-US']) {
     phones[locale === 'zh-CN' ? 'zh-CN' : 'en'] = await browser.newContext({
       viewport: { width: 360, height: 740 },
@@ -140,8 +124,7 @@ describe('the verdict page in Chromium at 360×740, JavaScript off', () => {
         for (const query of ['', '?lang=en']) {
           const page = await context.newPage();
           await page.goto(`${server.url}/V/${seal}${query}`, { waitUntil: 'load' });
-          const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']).analyze();
-          for (const v of violations) found.push(`${seal.slice(0, 8)}${query}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          for (const v of await axeViolations(page)) found.push(`${seal.slice(0, 8)}${query}: ${v}`);
           await page.close();
         }
       }

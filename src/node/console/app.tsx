@@ -16,13 +16,12 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import type { CookieOptions } from 'hono/utils/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { checkCsrf, normaliseAddress, preSessionToken, preSessionTokenMatches, readForm, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
+import { normaliseAddress, preSessionToken, preSessionTokenMatches, privatePages, readForm, signOut, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
 import { MAX_OFFICER_NAME, normaliseOfficerName } from '../issuer/index.ts';
 import { openRegistry, type Registry } from '../registry/db.ts';
 import { DuplicateForm, mayAct, page, type ConsoleEnv, type ConsoleKit } from './kit.ts';
@@ -74,7 +73,6 @@ const FORM_COOKIE = 'qdyp_console_form';
 const MAX_BODY_BYTES = 64 * 1024;
 const SIGN_IN_FIELDS = { csrf: 64, name: 256, password: 1024 };
 const SETUP_FIELDS = { csrf: 64, name: 256, code: 100, password: 1024, confirm: 1024 };
-const SIGN_OUT_FIELDS = { csrf: 64 };
 
 const PAGE_CSP = `default-src 'none'; style-src ${STYLE_HASH_SOURCE}; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 
@@ -142,17 +140,7 @@ export function createConsoleApp(options: ConsoleOptions): ConsoleApp {
   };
   app.use('/console', officeOnly);
   app.use('/console/*', officeOnly);
-  app.use(
-    '/console/*',
-    secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"] }, strictTransportSecurity: options.secureCookies === true, xFrameOptions: 'DENY', overwrite: false }),
-  );
-  app.use('/console/*', async function privateResponses(c, next) {
-    await next();
-    c.res.headers.set('cache-control', 'no-store');
-    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html') && !c.res.headers.has('content-security-policy')) {
-      c.res.headers.set('content-security-policy', PAGE_CSP);
-    }
-  });
+  app.use('/console/*', privatePages(PAGE_CSP, { hsts: options.secureCookies === true }));
   app.on('POST', '/console/*', csrf(options.origin ? { origin: options.origin } : undefined), async (c, next) => {
     const limit = UPLOAD_PATHS.some((p) => c.req.path === `${CONSOLE_PATH}${p}`) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
     return bodyLimit({ maxSize: limit })(c, next);
@@ -227,15 +215,7 @@ export function createConsoleApp(options: ConsoleOptions): ConsoleApp {
   });
 
   app.post('/console/sign-out', async (c) => {
-    const form = await readForm(c, SIGN_OUT_FIELDS);
-    const token = getCookie(c, SESSION_COOKIE);
-    const session = token === undefined ? null : store.sessions.validate(token, clock());
-    if (session) {
-      if (!checkCsrf(session, form.csrf)) throw new HTTPException(403);
-      store.sessions.end(token);
-    }
-    deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
-    c.header('clear-site-data', '"cache"');
+    await signOut(c, store.sessions, SESSION_COOKIE, cookieOptions(c), clock);
     return c.redirect(consoleHref('/sign-in', { 'signed-out': '1' }), 303);
   });
 

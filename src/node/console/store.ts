@@ -6,8 +6,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { SessionStore, Throttle, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
+import type Database from 'better-sqlite3';
+import { openAccountsDatabase, type AccountsDatabaseOptions, type SessionStore, type Throttle } from '../accounts/index.ts';
 
 export const CONSOLE_DB_FILE = 'console.sqlite';
 /** A form's once-token is remembered this long: longer than any session that could send it. */
@@ -93,10 +93,7 @@ function fromRow(row: ImportRow): ConsoleImport {
   };
 }
 
-export interface ConsoleStoreOptions {
-  sessions?: SessionOptions;
-  throttle?: ThrottleOptions;
-}
+export type ConsoleStoreOptions = AccountsDatabaseOptions;
 
 export class ConsoleStore {
   readonly dir: string;
@@ -111,19 +108,9 @@ export class ConsoleStore {
     this.dir = dir;
     this.uploadsDir = path.join(dir, 'uploads');
     fs.mkdirSync(this.uploadsDir, { recursive: true, mode: 0o700 });
-    const file = path.join(dir, CONSOLE_DB_FILE);
-    const db = new Database(file, { timeout: 5000 });
-    try {
-      fs.chmodSync(file, 0o600);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
-      this.sessions = new SessionStore(db, options.sessions);
-      this.throttle = new Throttle(db, options.throttle);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    const { db, sessions, throttle } = openAccountsDatabase(dir, CONSOLE_DB_FILE, SCHEMA, options);
+    this.sessions = sessions;
+    this.throttle = throttle;
     this.#db = db;
   }
 

@@ -17,15 +17,14 @@
 
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Locale } from '../../core/index.ts';
-import { checkCsrf, clientAddress, preSessionToken, preSessionTokenMatches, trustedProxies, type Session, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
+import { clientAddress, preSessionToken, preSessionTokenMatches, privatePages, signOut, trustedProxies, type Session, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
 import { renderArtwork } from '../artwork/index.ts';
 import { normaliseActivationCode } from '../registry/invitations.ts';
 import { CurrentSnapshot } from './current-snapshot.ts';
@@ -75,7 +74,6 @@ const MAX_NUMBER_LENGTH = 64;
 // Caps in UTF-16 units, generous for what people type and far below the body cap.
 const SIGN_IN_FIELDS = { csrf: 64, uscc: 40, user: 256, password: 1024 };
 const ACTIVATE_FIELDS = { csrf: 64, uscc: 40, code: 100, password: 1024, confirm: 1024 };
-const SIGN_OUT_FIELDS = { csrf: 64 };
 
 const ALLOW: Record<string, string> = {
   '/portal/': 'GET, HEAD',
@@ -195,23 +193,7 @@ export function createPortalApp(options: PortalOptions): PortalApp {
 
   // --- Headers on every response ------------------------------------------------------------
 
-  app.use(
-    '/portal/*',
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"] },
-      strictTransportSecurity: options.secureCookies === true,
-      xFrameOptions: 'DENY',
-      overwrite: false,
-    }),
-  );
-  app.use('/portal/*', async function privateResponses(c, next) {
-    await next();
-    // Pages are private or carry a token: never kept, so Back after sign-out shows nothing.
-    c.res.headers.set('cache-control', 'no-store');
-    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html') && !c.res.headers.has('content-security-policy')) {
-      c.res.headers.set('content-security-policy', PAGE_CSP);
-    }
-  });
+  app.use('/portal/*', privatePages(PAGE_CSP, { hsts: options.secureCookies === true }));
   app.on(
     'POST',
     '/portal/*',
@@ -312,16 +294,7 @@ export function createPortalApp(options: PortalOptions): PortalApp {
   });
 
   app.post('/portal/sign-out', async (c) => {
-    const form = await readForm(c, SIGN_OUT_FIELDS);
-    const token = getCookie(c, SESSION_COOKIE);
-    const session = token === undefined ? null : store.sessions.validate(token, clock());
-    if (session) {
-      if (!checkCsrf(session, form.csrf)) throw new HTTPException(403);
-      store.sessions.end(token);
-    }
-    deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
-    // Browsers that honour it also drop what they kept of the private pages.
-    c.header('clear-site-data', '"cache"');
+    await signOut(c, store.sessions, SESSION_COOKIE, cookieOptions(c), clock);
     return c.redirect(portalHref('/sign-in', pageLocale(c), { 'signed-out': '1' }), 303);
   });
 

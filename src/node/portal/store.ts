@@ -4,10 +4,8 @@
 // directory, never beside the registry, and holds nothing the snapshot could not rebuild
 // except the passwords people chose.
 
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { SessionStore, Throttle, type SessionOptions, type ThrottleOptions } from '../accounts/index.ts';
+import type Database from 'better-sqlite3';
+import { openAccountsDatabase, type AccountsDatabaseOptions, type SessionStore, type Throttle } from '../accounts/index.ts';
 
 export const PORTAL_DB_FILE = 'portal.sqlite';
 
@@ -55,10 +53,7 @@ export function parseAccountKey(key: string): { uscc: string; user: string } | n
   return m ? { uscc: m[1]!, user: m[2]! } : null;
 }
 
-export interface PortalStoreOptions {
-  sessions?: SessionOptions;
-  throttle?: ThrottleOptions;
-}
+export type PortalStoreOptions = AccountsDatabaseOptions;
 
 export class PortalStore {
   readonly file: string;
@@ -73,21 +68,10 @@ export class PortalStore {
 
   /** Opens (creating if need be) the database in `dataDir`, a directory of mode 0700. */
   constructor(dataDir: string, options: PortalStoreOptions = {}) {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.file = path.join(dataDir, PORTAL_DB_FILE);
-    const db = new Database(this.file, { timeout: 5000 });
-    try {
-      // Password hashes: readable by the portal's account only (SQLite gives -wal and -shm the same mode).
-      fs.chmodSync(this.file, 0o600);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
-      this.sessions = new SessionStore(db, options.sessions);
-      this.throttle = new Throttle(db, options.throttle);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    const { db, file, sessions, throttle } = openAccountsDatabase(dataDir, PORTAL_DB_FILE, SCHEMA, options);
+    this.file = file;
+    this.sessions = sessions;
+    this.throttle = throttle;
     this.#db = db;
     this.#account = db.prepare('SELECT * FROM portal_accounts WHERE uscc = ? AND user = ?');
     this.#codeUsed = db.prepare('SELECT 1 FROM portal_used_codes WHERE code_hash = ?');

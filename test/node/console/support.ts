@@ -9,6 +9,7 @@ import { hashPassword } from '../../../src/node/accounts/index.ts';
 import { createConsoleApp, type ConsoleApp, type ConsoleOptions } from '../../../src/node/console/index.ts';
 import { addOfficer, completeOfficerSetup } from '../../../src/node/issuer/index.ts';
 import { openRegistry } from '../../../src/node/registry/db.ts';
+import { AppClient } from '../../support/app-client.ts';
 import { cliRegistry, NOW, tempDir, USCC, type Run } from '../support.ts';
 
 export { NOW, USCC };
@@ -85,54 +86,18 @@ export function startConsole(fixture: ConsoleFixture, options: Partial<ConsoleOp
   return { ...app, dataDir, logs };
 }
 
-export const ORIGIN = 'http://localhost';
-
-export interface RequestOptions {
-  origin?: string | null;
-  contentType?: string;
-  body?: BodyInit;
-}
-
 /** One officer's browser: keeps its cookies, sends Host and Origin as a browser would, from one socket address. */
-export class Client {
-  readonly cookies = new Map<string, string>();
+export class Client extends AppClient {
   host = 'localhost';
   constructor(
     readonly console: ConsoleApp,
-    readonly address = '127.0.0.1',
-  ) {}
-
-  #cookieHeader(): Record<string, string> {
-    return this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    address = '127.0.0.1',
+  ) {
+    super(console.app, address);
   }
 
-  #keep(res: Response): Response {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  async request(pathname: string, init: RequestInit = {}): Promise<Response> {
-    const headers = { host: this.host, ...this.#cookieHeader(), ...(init.headers as Record<string, string> | undefined) };
-    const res = await this.console.app.request(`${ORIGIN}${pathname}`, { ...init, headers }, { incoming: { socket: { remoteAddress: this.address } } });
-    return this.#keep(res);
-  }
-
-  get(pathname: string): Promise<Response> {
-    return this.request(pathname);
-  }
-
-  async post(pathname: string, fields: Record<string, string> | [string, string][], options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (options.contentType !== undefined || options.body === undefined) headers['content-type'] = options.contentType ?? 'application/x-www-form-urlencoded';
-    if (options.origin !== null) headers.origin = options.origin ?? ORIGIN;
-    return this.request(pathname, { method: 'POST', headers, body: options.body ?? new URLSearchParams(fields).toString() });
+  protected override baseHeaders(): Record<string, string> {
+    return { host: this.host };
   }
 
   /** The hidden fields of the form on `html` whose action is `action` (its path, query ignored). */

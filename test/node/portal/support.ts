@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { createPortalApp, type PortalApp, type PortalOptions } from '../../../src/node/portal/index.ts';
+import { AppClient } from '../../support/app-client.ts';
 import { cliRegistry, NOW, tempDir, USCC, type Run } from '../support.ts';
 
 export { NOW, USCC };
@@ -77,52 +78,13 @@ export function startPortal(fixture: Fixture, options: Partial<PortalOptions> = 
   return { ...portal, dataDir, logs };
 }
 
-export const ORIGIN = 'http://localhost';
-
-export interface PostOptions {
-  origin?: string | null;
-  contentType?: string;
-  body?: string;
-}
-
 /** A browser of one person: keeps its cookies, sends the Origin a browser sends, from one address. */
-export class Client {
-  readonly cookies = new Map<string, string>();
+export class Client extends AppClient {
   constructor(
     readonly portal: PortalApp,
-    readonly address = '203.0.113.7',
-  ) {}
-
-  #cookieHeader(): Record<string, string> {
-    return this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-  }
-
-  #keep(res: Response): Response {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  async request(pathname: string, init: RequestInit = {}): Promise<Response> {
-    const headers = { ...this.#cookieHeader(), ...(init.headers as Record<string, string> | undefined) };
-    const res = await this.portal.app.request(`${ORIGIN}${pathname}`, { ...init, headers }, { incoming: { socket: { remoteAddress: this.address } } });
-    return this.#keep(res);
-  }
-
-  get(pathname: string): Promise<Response> {
-    return this.request(pathname);
-  }
-
-  async post(pathname: string, fields: Record<string, string>, options: PostOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/x-www-form-urlencoded' };
-    if (options.origin !== null) headers.origin = options.origin ?? ORIGIN;
-    return this.request(pathname, { method: 'POST', headers, body: options.body ?? new URLSearchParams(fields).toString() });
+    address = '203.0.113.7',
+  ) {
+    super(portal.app, address);
   }
 
   /** The CSRF token of the (first) form on the page at `pathname`. */

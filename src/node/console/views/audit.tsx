@@ -4,7 +4,7 @@
 import { LICENCE_NUMBER_RE } from '../../../core/index.ts';
 import type { AuditEvent } from '../../registry/audit.ts';
 import { beijingTime, consoleHref, Layout, Pager, type Frame } from './layout.tsx';
-import { ProblemBox, TableBox, type Problem } from './parts.tsx';
+import { Choice, FilterForm, ProblemBox, TableBox, type Problem } from './parts.tsx';
 
 export interface AuditFilterView {
   licence: string;
@@ -62,55 +62,29 @@ function Change({ event }: { event: AuditEvent }) {
   );
 }
 
-function Choice({ id, label, value, options }: { id: string; label: string; value: string; options: string[] }) {
-  return (
-    <div>
-      <label for={id}>{label}</label>
-      <select id={id} name={id}>
-        <option value="" selected={value === ''}>
-          全部
-        </option>
-        {options.map((o) => (
-          <option value={o} selected={o === value}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 function Filters({ v }: { v: AuditView }) {
   const f = v.filter;
   return (
-    <form class="card" method="get" action={consoleHref('/audit')} role="search" aria-label="筛选审计日志">
-      <div class="filters">
-        <div>
-          <label for="licence">许可编号</label>
-          <input id="licence" name="licence" type="text" value={f.licence} placeholder="QDYP-2026-000001" maxlength={64} />
-        </div>
-        <div>
-          <label for="holder">品牌主体（统一社会信用代码）</label>
-          <input id="holder" name="holder" type="text" value={f.holder} maxlength={64} />
-        </div>
-        <Choice id="actor" label="操作人" value={f.actor} options={v.actors} />
-        <Choice id="action" label="操作" value={f.action} options={v.actions} />
-        <div>
-          <label for="from">从（北京时间，含当天）</label>
-          <input id="from" name="from" type="date" value={f.from} />
-        </div>
-        <div>
-          <label for="to">到（北京时间，含当天）</label>
-          <input id="to" name="to" type="date" value={f.to} />
-        </div>
+    <FilterForm path="/audit" label="筛选审计日志">
+      <div>
+        <label for="licence">许可编号</label>
+        <input id="licence" name="licence" type="text" value={f.licence} placeholder="QDYP-2026-000001" maxlength={64} />
       </div>
-      <div class="actions">
-        <button type="submit">筛选</button>
-        <a class="button plain" href={consoleHref('/audit')}>
-          清除筛选
-        </a>
+      <div>
+        <label for="holder">品牌主体（统一社会信用代码）</label>
+        <input id="holder" name="holder" type="text" value={f.holder} maxlength={64} />
       </div>
-    </form>
+      <Choice id="actor" label="操作人" value={f.actor} options={v.actors.map((a) => [a, a])} />
+      <Choice id="action" label="操作" value={f.action} options={v.actions.map((a) => [a, a])} />
+      <div>
+        <label for="from">从（北京时间，含当天）</label>
+        <input id="from" name="from" type="date" value={f.from} />
+      </div>
+      <div>
+        <label for="to">到（北京时间，含当天）</label>
+        <input id="to" name="to" type="date" value={f.to} />
+      </div>
+    </FilterForm>
   );
 }
 

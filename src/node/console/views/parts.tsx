@@ -1,8 +1,10 @@
 // Small pieces the dashboard, licences, reports, audit and keys pages share: a refusal box (our words, or
 // the issuer's English message as the CLI prints it), a table box that scrolls on a phone and
-// can be reached by keyboard, and a CLI command for this registry, quoted for the shell.
+// can be reached by keyboard, the filter form of a list and its choices, and a CLI command for
+// this registry, quoted for the shell.
 
 import type { Child } from 'hono/jsx';
+import { consoleHref } from './layout.tsx';
 
 /**
  * A refusal to show: our own words (zh-CN), or the issuer's message as the CLI prints it
@@ -30,6 +32,40 @@ export function TableBox({ label, children }: { label: string; children?: Child 
   return (
     <div class="table" role="region" aria-label={label} tabindex={0}>
       {children}
+    </div>
+  );
+}
+
+/** A list's filters: a GET form to the list's `path` with the `children` fields, 筛选, and a link that clears them. */
+export function FilterForm({ path, label, children }: { path: string; label: string; children?: Child }) {
+  return (
+    <form class="card" method="get" action={consoleHref(path)} role="search" aria-label={label}>
+      <div class="filters">{children}</div>
+      <div class="actions">
+        <button type="submit">筛选</button>
+        <a class="button plain" href={consoleHref(path)}>
+          清除筛选
+        </a>
+      </div>
+    </form>
+  );
+}
+
+/** A filter's choice (field `id`) of one of `options` ([value, text]), or 全部 (''). */
+export function Choice({ id, label, value, options }: { id: string; label: string; value: string; options: readonly (readonly [string, string])[] }) {
+  return (
+    <div>
+      <label for={id}>{label}</label>
+      <select id={id} name={id}>
+        <option value="" selected={value === ''}>
+          全部
+        </option>
+        {options.map(([v, text]) => (
+          <option value={v} selected={v === value}>
+            {text}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

@@ -5,7 +5,7 @@
 import { MESSAGES, OUTCOMES, type Outcome } from '../../../core/index.ts';
 import { TRIAGE_STATES, type StoredReport, type TriageState } from '../../registry/reports.ts';
 import { beijingTime, consoleHref, Guard, Layout, Pager, type Frame, type SignedInView } from './layout.tsx';
-import { ProblemBox, TableBox, type Problem } from './parts.tsx';
+import { Choice, FilterForm, ProblemBox, TableBox, type Problem } from './parts.tsx';
 
 export const TRIAGE_LABEL: Record<TriageState, string> = { new: '待处理', checking: '核查中', closed: '已结案' };
 
@@ -72,41 +72,21 @@ export interface ReportsView {
 
 function Filters({ f }: { f: ReportFilterView }) {
   return (
-    <form class="card" method="get" action={consoleHref('/reports')} role="search" aria-label="筛选举报">
-      <div class="filters">
-        <div>
-          <label for="licence">许可编号</label>
-          <input id="licence" name="licence" type="text" value={f.licence} placeholder="QDYP-2026-000001" maxlength={64} />
-        </div>
-        <div>
-          <label for="from">收到日期从（北京时间）</label>
-          <input id="from" name="from" type="date" value={f.from} />
-        </div>
-        <div>
-          <label for="to">到（含当天）</label>
-          <input id="to" name="to" type="date" value={f.to} />
-        </div>
-        <div>
-          <label for="state">处理状态</label>
-          <select id="state" name="state">
-            <option value="" selected={f.state === ''}>
-              全部
-            </option>
-            {TRIAGE_STATES.map((s) => (
-              <option value={s} selected={f.state === s}>
-                {TRIAGE_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+    <FilterForm path="/reports" label="筛选举报">
+      <div>
+        <label for="licence">许可编号</label>
+        <input id="licence" name="licence" type="text" value={f.licence} placeholder="QDYP-2026-000001" maxlength={64} />
       </div>
-      <div class="actions">
-        <button type="submit">筛选</button>
-        <a class="button plain" href={consoleHref('/reports')}>
-          清除筛选
-        </a>
+      <div>
+        <label for="from">收到日期从（北京时间）</label>
+        <input id="from" name="from" type="date" value={f.from} />
       </div>
-    </form>
+      <div>
+        <label for="to">到（含当天）</label>
+        <input id="to" name="to" type="date" value={f.to} />
+      </div>
+      <Choice id="state" label="处理状态" value={f.state} options={TRIAGE_STATES.map((s) => [s, TRIAGE_LABEL[s]])} />
+    </FilterForm>
   );
 }
 
