@@ -514,15 +514,11 @@ export function lastPublication(db: Db, target: PublishTarget = 'local'): { publ
   });
 }
 
-// Indexes a later migration should add (none is needed for correctness). Measured on 100,000
-// licences and 105,000 audit events, without → with:
-//   CREATE INDEX licences_status ON licences (status);  -- status filter 130 → 1 ms; and licenceStats'
-//     expiry count checks status in it instead of reading ~25,000 licence rows
-//   CREATE INDEX licences_region ON licences (region);  -- region filter 76 → 1 ms, licenceRegions 98 → 6 ms
-//   CREATE INDEX licences_stats ON licences (status, tier, sector, region);  -- licenceStats' GROUP BY as
-//     a covering scan (240 → 75 ms in all), tier and sector counts 64 → 5 ms
-//   CREATE INDEX audit_events_actor ON audit_events (actor, id);    -- actor filter, auditActors 48 → 7 ms
-//   CREATE INDEX audit_events_action ON audit_events (action, id);  -- action filter 38 → 1 ms, auditActions
-//   CREATE INDEX reports_state ON reports (state, received_at);     -- reportsWaiting, the state filter:
-//     state is stored after the photo BLOB, so without it counting reads every photo's overflow pages
+// Indexes (measured on 100,000 licences and 105,000 audit events, without → with). Registry v8
+// adds only reports_state: state is stored after the photo BLOB, so without it counting the
+// reports waiting reads every photo's overflow pages. The others speed the console's filters
+// but cost every row of an import (bar P3), so they are left out:
+//   licences (status): status filter 130 → 1 ms · (region): region filter 76 → 1 ms ·
+//   (status, tier, sector, region): licenceStats 240 → 75 ms · audit_events (actor, id) and
+//   (action, id): the audit log's officer and action filters ~45 → a few ms.
 // An index on validity_periods (valid_until) gains nothing: the current-period check dominates.
