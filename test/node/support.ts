@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { main } from '../../src/node/cli/main.ts';
 import { initRegistry, type IssuerContext } from '../../src/node/issuer/index.ts';
 
@@ -96,4 +96,43 @@ export function filesUnder(dir: string, encoding: BufferEncoding = 'utf8'): Reco
     if (fs.statSync(file).isFile()) files[name] = fs.readFileSync(file, encoding);
   }
   return files;
+}
+
+export interface TwoHolderRegistry {
+  dir: string;
+  db: string;
+  run: (argv: string[], env?: Record<string, string | undefined>) => Promise<Run>;
+  /** A's licences in every state (aEnding: 65 days after NOW, renewal due) and B's one. */
+  numbers: { a1: string; aSuspended: string; aRevoked: string; aEnding: string; b1: string };
+}
+
+/** Runs a CLI command that must succeed; its stdout. */
+export async function ok(run: TwoHolderRegistry['run'], argv: string[]): Promise<string> {
+  const r = await run(argv);
+  expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/**
+ * A registry made through the CLI with holders A (青岛海滨食品有限公司, 黄岛区) and B (Hangzhou Tea
+ * Co.), A's licences valid, suspended, revoked and ending soon, and B's one: what the portal's
+ * and the console's tests start from.
+ */
+export async function twoHolderRegistry(): Promise<TwoHolderRegistry> {
+  const reg = await cliRegistry();
+  const run = reg.run;
+  await ok(run, ['holder', 'add', '--uscc', USCC.a, '--name', '青岛海滨食品有限公司', '--address', '青岛市黄岛区长江中路 1 号', '--region', '370211']);
+  await ok(run, ['holder', 'add', '--uscc', USCC.b, '--name', 'Hangzhou Tea Co.']);
+  const issue = async (holder: string, product: string, until: string) =>
+    (await ok(run, ['licence', 'issue', '--holder', holder, '--tier', 'product', '--sector', 'marine', '--chain', '海洋食品', '--product', product, '--trademark', '海滨', '--until', until])).split('\n')[0]!;
+  const numbers = {
+    a1: await issue(USCC.a, '即食海参', '2028-12-31'),
+    aSuspended: await issue(USCC.a, '虾皮', '2028-12-31'),
+    aRevoked: await issue(USCC.a, '鱿鱼丝', '2028-12-31'),
+    aEnding: await issue(USCC.a, '海带', '2027-01-31'),
+    b1: await issue(USCC.b, '龙井绿茶', '2028-12-31'),
+  };
+  await ok(run, ['licence', 'suspend', numbers.aSuspended, '--reason', '抽检不合格，整改期间暂停']);
+  await ok(run, ['licence', 'revoke', numbers.aRevoked, '--reason', '超出授权范围使用标识']);
+  return { ...reg, numbers };
 }

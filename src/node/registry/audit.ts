@@ -18,7 +18,7 @@ export interface AuditEvent extends Required<AuditEntry> {
   id: number;
 }
 
-interface AuditRow {
+export interface AuditRow {
   id: number;
   at: string;
   actor: string;
@@ -58,7 +58,12 @@ export function listAudit(db: Db, filter: { subject?: string; since?: Date } = {
     params.push(filter.since.toISOString());
   }
   const sql = `SELECT * FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-  return (statement(db, sql).all(...params) as AuditRow[]).map((row) => ({
+  return (statement(db, sql).all(...params) as AuditRow[]).map(auditEvent);
+}
+
+/** An audit_events row as an event, its before/after JSON parsed. */
+export function auditEvent(row: AuditRow): AuditEvent {
+  return {
     id: row.id,
     at: row.at,
     actor: row.actor,
@@ -67,5 +72,5 @@ export function listAudit(db: Db, filter: { subject?: string; since?: Date } = {
     reason: row.reason,
     before: row.before === null ? null : (JSON.parse(row.before) as unknown),
     after: row.after === null ? null : (JSON.parse(row.after) as unknown),
-  }));
+  };
 }

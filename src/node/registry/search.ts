@@ -25,7 +25,7 @@ import {
   type Tier,
 } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
-import type { AuditEvent } from './audit.ts';
+import { auditEvent, type AuditEvent, type AuditRow } from './audit.ts';
 import { statement, type Db } from './db.ts';
 import { getHolders, type HolderRecord } from './holders.ts';
 import { licencesBySerial, type LicenceRecord } from './licences.ts';
@@ -368,29 +368,6 @@ export interface AuditSearch {
   to?: string;
 }
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  reason: string | null;
-  before: string | null;
-  after: string | null;
-}
-
-function auditEvent(row: AuditRow): AuditEvent {
-  return {
-    id: row.id,
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    subject: row.subject,
-    reason: row.reason,
-    before: row.before === null ? null : (JSON.parse(row.before) as unknown),
-    after: row.after === null ? null : (JSON.parse(row.after) as unknown),
-  };
-}
 
 function auditWhere(filter: AuditSearch): Where {
   const clauses: string[] = [];

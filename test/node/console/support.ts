@@ -10,42 +10,18 @@ import { createConsoleApp, type ConsoleApp, type ConsoleOptions } from '../../..
 import { addOfficer, completeOfficerSetup } from '../../../src/node/issuer/index.ts';
 import { openRegistry } from '../../../src/node/registry/db.ts';
 import { AppClient } from '../../support/app-client.ts';
-import { cliRegistry, NOW, tempDir, USCC, type Run } from '../support.ts';
+import { NOW, tempDir, twoHolderRegistry, USCC, type TwoHolderRegistry } from '../support.ts';
 
 export { NOW, USCC };
 export const OFFICER_PASSWORD = 'harbour lights over the bay';
 export const OFFICERS = { officer: '王芳', second: '李强', clerk: '张敏', admin: 'Admin Chen' } as const;
 
-export interface ConsoleFixture {
-  dir: string;
-  db: string;
-  run: (argv: string[], env?: Record<string, string | undefined>) => Promise<Run>;
-  numbers: { a1: string; aSuspended: string; aRevoked: string; aEnding: string; b1: string };
-}
-
-async function ok(run: ConsoleFixture['run'], argv: string[]): Promise<string> {
-  const r = await run(argv);
-  expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+/** The two-holder registry of test/node/support.ts, with four officers set up. */
+export type ConsoleFixture = TwoHolderRegistry;
 
 /** A registry with holders A and B and licences in every state, and four officers set up. */
 export async function consoleFixture(): Promise<ConsoleFixture> {
-  const reg = await cliRegistry();
-  const run = reg.run;
-  await ok(run, ['holder', 'add', '--uscc', USCC.a, '--name', '青岛海滨食品有限公司', '--address', '青岛市黄岛区长江中路 1 号', '--region', '370211']);
-  await ok(run, ['holder', 'add', '--uscc', USCC.b, '--name', 'Hangzhou Tea Co.']);
-  const issue = async (holder: string, product: string, until: string) =>
-    (await ok(run, ['licence', 'issue', '--holder', holder, '--tier', 'product', '--sector', 'marine', '--chain', '海洋食品', '--product', product, '--trademark', '海滨', '--until', until])).split('\n')[0]!;
-  const numbers = {
-    a1: await issue(USCC.a, '即食海参', '2028-12-31'),
-    aSuspended: await issue(USCC.a, '虾皮', '2028-12-31'),
-    aRevoked: await issue(USCC.a, '鱿鱼丝', '2028-12-31'),
-    aEnding: await issue(USCC.a, '海带', '2027-01-31'),
-    b1: await issue(USCC.b, '龙井绿茶', '2028-12-31'),
-  };
-  await ok(run, ['licence', 'suspend', numbers.aSuspended, '--reason', '抽检不合格，整改期间暂停']);
-  await ok(run, ['licence', 'revoke', numbers.aRevoked, '--reason', '超出授权范围使用标识']);
+  const reg = await twoHolderRegistry();
   const registry = openRegistry(reg.db);
   try {
     const now = new Date(NOW);
@@ -58,7 +34,7 @@ export async function consoleFixture(): Promise<ConsoleFixture> {
   } finally {
     registry.close();
   }
-  return { dir: reg.dir, db: reg.db, run, numbers };
+  return reg;
 }
 
 /** A clock that starts at NOW (plus a minute, after the officers' set-up) and moves only when told. */

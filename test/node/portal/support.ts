@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { createPortalApp, type PortalApp, type PortalOptions } from '../../../src/node/portal/index.ts';
 import { AppClient } from '../../support/app-client.ts';
-import { cliRegistry, NOW, tempDir, USCC, type Run } from '../support.ts';
+import { NOW, ok, tempDir, twoHolderRegistry, USCC, type Run } from '../support.ts';
 
 export { NOW, USCC };
 export const PASSWORD = 'harbour lights over the bay';
@@ -22,29 +22,10 @@ export interface Fixture {
   codes: { a: string; b: string; aStaff: string };
 }
 
-async function ok(run: Fixture['run'], argv: string[]): Promise<string> {
-  const r = await run(argv);
-  expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
-
 /** A registry with holders A and B, published and snapshotted, its keys/ then removed. */
 export async function portalFixture(): Promise<Fixture> {
-  const reg = await cliRegistry();
-  const run = reg.run;
-  await ok(run, ['holder', 'add', '--uscc', USCC.a, '--name', '青岛海滨食品有限公司', '--address', '青岛市黄岛区长江中路 1 号', '--region', '370211']);
-  await ok(run, ['holder', 'add', '--uscc', USCC.b, '--name', 'Hangzhou Tea Co.']);
-  const issue = async (holder: string, product: string, until: string) =>
-    (await ok(run, ['licence', 'issue', '--holder', holder, '--tier', 'product', '--sector', 'marine', '--chain', '海洋食品', '--product', product, '--trademark', '海滨', '--until', until])).split('\n')[0]!;
-  const numbers = {
-    a1: await issue(USCC.a, '即食海参', '2028-12-31'),
-    aSuspended: await issue(USCC.a, '虾皮', '2028-12-31'),
-    aRevoked: await issue(USCC.a, '鱿鱼丝', '2028-12-31'),
-    aEnding: await issue(USCC.a, '海带', '2027-01-31'), // 65 days after NOW: renewal due
-    b1: await issue(USCC.b, '龙井绿茶', '2028-12-31'),
-  };
-  await ok(run, ['licence', 'suspend', numbers.aSuspended, '--reason', '抽检不合格，整改期间暂停']);
-  await ok(run, ['licence', 'revoke', numbers.aRevoked, '--reason', '超出授权范围使用标识']);
+  const reg = await twoHolderRegistry();
+  const { run, numbers } = reg;
   const invite = async (uscc: string, user?: string) => JSON.parse(await ok(run, ['holder', 'invite', uscc, ...(user ? ['--user', user] : []), '--json'])).code as string;
   const codes = { a: await invite(USCC.a), aStaff: await invite(USCC.a, 'Zhang'), b: await invite(USCC.b) };
   await ok(run, ['publish']);
