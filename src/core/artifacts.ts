@@ -2,6 +2,8 @@
 // KV keys, R2 object keys for bundles, and — through edge-store's mapping — the files of an
 // edge directory), and where the lists live.
 
+import { parseLogKey } from './transparency.ts';
+
 /** The programme-wide artifacts, small and whole: read on every refresh. */
 export const LIST_NAMES = ['key-list', 'status-list', 'revision-list', 'revoked-inspectors'] as const;
 export type ListName = (typeof LIST_NAMES)[number];
@@ -10,9 +12,11 @@ const STORE_KEY = /^(?:key-list|status-list|revision-list|revoked-inspectors|bun
 
 /**
  * Whether `key` is one of the keys anything here publishes: the lists, `bundle`,
- * `bundle/{region}` or `licence/{serial}/{r}`. Nothing else is ever read from a store.
+ * `bundle/{region}`, `licence/{serial}/{r}`, or the transparency log's `log/checkpoint` and
+ * `log/tile/…` (transparency.ts). Nothing else is ever read from a store.
  */
 export function isStoreKey(key: string): boolean {
+  if (key.startsWith('log/')) return parseLogKey(key) !== null;
   if (!STORE_KEY.test(key)) return false;
   const r = /^licence\/\d+\/(\d+)$/.exec(key);
   return r === null || Number(r[1]) < 256;

@@ -19,6 +19,12 @@ export interface LicenceEntry extends LicenceDetails {
   statusReason: string | null;
   /** ISO-8601 UTC instant of the last status change. */
   statusChangedAt: string;
+  /**
+   * The transparency log entry of the licence's latest event, from the entry JWS's `log` claim
+   * (absent for entries published before the log). Not one of the canonical members: bundles and
+   * documents never carry it.
+   */
+  logIndex?: number;
 }
 
 /** What a licence entry JWS (typ qdyp-licence-entry+jwt) carries. */
@@ -28,6 +34,8 @@ export interface LicenceEntryClaims {
   serial: number;
   /** The licence's full detail revision (≥ 1); the revision list carries it mod 256. */
   rev: number;
+  /** The index of the licence's latest event in the transparency log (see log-entry.ts). */
+  log?: number;
   licence: LicenceEntry;
 }
 
@@ -58,26 +66,28 @@ export function canonicalLicenceEntry(e: LicenceEntry): LicenceEntry {
   };
 }
 
-function entryClaims(entry: LicenceEntry, serial: number, rev: number, iat: number): LicenceEntryClaims {
+function entryClaims(entry: LicenceEntry, serial: number, rev: number, iat: number, log: number | null | undefined): LicenceEntryClaims {
   if (!Number.isSafeInteger(serial) || serial < 0) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'serial must be a non-negative integer');
   if (!Number.isSafeInteger(rev) || rev < 1) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'revision must be a positive integer');
-  return { iss: 'qdyp', iat, serial, rev, licence: canonicalLicenceEntry(entry) };
+  if (log !== null && log !== undefined && !(Number.isSafeInteger(log) && log >= 0)) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'a log index must be a non-negative integer');
+  const claims: LicenceEntryClaims = { iss: 'qdyp', iat, serial, rev, licence: canonicalLicenceEntry(entry) };
+  return log === null || log === undefined ? claims : { iss: 'qdyp', iat, serial, rev, log, licence: claims.licence };
 }
 
 export async function signLicenceEntry(
   entry: LicenceEntry,
-  at: { serial: number; rev: number; time: Date },
+  at: { serial: number; rev: number; time: Date; log?: number | null },
   signer: Pick<Signer, 'kid' | 'privateKey'>,
 ): Promise<string> {
-  return signJws(entryClaims(entry, at.serial, at.rev, Math.floor(at.time.getTime() / 1000)), TYP.licenceEntry, signer);
+  return signJws(entryClaims(entry, at.serial, at.rev, Math.floor(at.time.getTime() / 1000), at.log), TYP.licenceEntry, signer);
 }
 
 /**
  * What signLicenceEntry signs, byte for byte (see jwsSigningInput); finish it with
  * assembleJws. For signers other than WebCrypto (the Node publisher signs with node:crypto).
  */
-export function licenceEntrySigningInput(entry: LicenceEntry, at: { serial: number; rev: number; iat: number }, kid: string): string {
-  return jwsSigningInput(entryClaims(entry, at.serial, at.rev, at.iat), TYP.licenceEntry, kid);
+export function licenceEntrySigningInput(entry: LicenceEntry, at: { serial: number; rev: number; iat: number; log?: number | null }, kid: string): string {
+  return jwsSigningInput(entryClaims(entry, at.serial, at.rev, at.iat, at.log), TYP.licenceEntry, kid);
 }
 
 /** Checks the shape of a licence entry from any signed source; throws ERR_ARTIFACT_MALFORMED. */
@@ -130,7 +140,8 @@ export async function verifyLicenceEntry(
     !Number.isSafeInteger(p.iat) ||
     !Number.isSafeInteger(p.serial) ||
     !Number.isSafeInteger(p.rev) ||
-    (p.rev as number) < 1
+    (p.rev as number) < 1 ||
+    (p.log !== undefined && !(Number.isSafeInteger(p.log) && (p.log as number) >= 0))
   ) {
     throw new QdypError('ERR_ARTIFACT_MALFORMED', 'licence entry lacks iss, iat, serial or rev');
   }
@@ -141,7 +152,8 @@ export async function verifyLicenceEntry(
   if (cstDate(time) > key.verifyUntil) throw new QdypError('ERR_ARTIFACT_EXPIRED', `key ${key.sid}'s verification window has closed`);
   if (p.serial !== expected.serial) throw new QdypError('ERR_ENTRY_MISMATCH', 'licence entry is for another serial');
   if ((p.rev as number) % 256 !== expected.value) throw new QdypError('ERR_ENTRY_STALE', 'licence entry is not the revision the revision list names');
-  return parseLicenceEntry(p.licence);
+  const licence = parseLicenceEntry(p.licence);
+  return p.log === undefined ? licence : { ...licence, logIndex: p.log as number };
 }
 
 /**

@@ -23,5 +23,6 @@ export * from './regions.ts';
 export * from './seal.ts';
 export * from './status-list.ts';
 export * from './tlog/index.ts';
+export * from './transparency.ts';
 export * from './trust-context.ts';
 export * from './verify.ts';

@@ -5,7 +5,7 @@ import { isCalendarDate } from './dates.ts';
 import { importVerifyKey, type Ed25519Engine, type VerifyKey } from './ed25519.ts';
 import { QdypError } from './errors.ts';
 import { signJws, TYP, verifyJws } from './jws.ts';
-import { isPublicJwk, keyId, KEY_STATUSES, publicJwk, shortId, type IssuingKey, type PublicJwk, type Signer } from './keys.ts';
+import { isPublicJwk, keyId, KEY_STATUSES, publicJwk, shortId, type IssuingKey, type KeyRole, type PublicJwk, type Signer } from './keys.ts';
 
 export const KEY_LIST_LIFETIME_S = 365 * 24 * 60 * 60;
 const MAX_KEY_LIST_BYTES = 64 * 1024;
@@ -25,6 +25,8 @@ interface KeyListEntry extends PublicJwk {
   signFrom: string;
   signUntil: string;
   verifyUntil: string;
+  /** Only on log keys: a key without it is an issuing key. */
+  role?: KeyRole;
 }
 
 export interface RootTrust {
@@ -53,6 +55,7 @@ export async function signKeyList(
     signFrom: k.signFrom,
     signUntil: k.signUntil,
     verifyUntil: k.verifyUntil,
+    ...(k.role && k.role !== 'issue' ? { role: k.role } : {}),
   }));
   return signJws({ iss: 'qdyp', version, iat, exp: iat + KEY_LIST_LIFETIME_S, keys: entries }, TYP.keyList, root);
 }
@@ -81,11 +84,15 @@ export async function verifyKeyList(jws: string, root: RootTrust, check: KeyList
     throw new QdypError('ERR_KEY_LIST_ROLLBACK', `key list version ${list.version} is older than version ${check.minVersion} already seen`);
   }
   if (check.time && check.time.getTime() >= list.exp * 1000) throw new QdypError('ERR_ARTIFACT_EXPIRED', 'key list has expired');
-  for (const raw of p.keys as unknown[]) list.keys.push(await parseEntry(raw));
+  for (const raw of p.keys as unknown[]) {
+    const key = await parseEntry(raw);
+    if (key) list.keys.push(key);
+  }
   return list;
 }
 
-async function parseEntry(raw: unknown): Promise<IssuingKey> {
+/** A listed key, or null for one whose role this verifier does not know (trusted for nothing). */
+async function parseEntry(raw: unknown): Promise<IssuingKey | null> {
   const e = raw as Record<string, unknown>;
   if (
     !isPublicJwk(e) ||
@@ -99,6 +106,10 @@ async function parseEntry(raw: unknown): Promise<IssuingKey> {
   }
   const kid = await keyId(e);
   if (kid !== e.kid || shortId(kid) !== e.sid) throw new QdypError('ERR_ARTIFACT_MALFORMED', 'key list entry kid is not its thumbprint');
+  if (e.role !== undefined && e.role !== 'log') {
+    if (typeof e.role !== 'string' || e.role === 'issue') throw new QdypError('ERR_ARTIFACT_MALFORMED', 'key list entry role is malformed');
+    return null;
+  }
   return {
     kid,
     sid: shortId(kid),
@@ -107,5 +118,6 @@ async function parseEntry(raw: unknown): Promise<IssuingKey> {
     signFrom: e.signFrom,
     signUntil: e.signUntil,
     verifyUntil: e.verifyUntil,
+    ...(e.role === 'log' ? { role: 'log' as const } : {}),
   };
 }

@@ -17,6 +17,13 @@ export interface PrivateJwk extends PublicJwk {
 }
 
 export type KeyStatus = 'active' | 'retired' | 'compromised';
+/**
+ * What a listed key is for: `issue` (seals, licence documents, lists, licence entries) or `log`
+ * (the transparency log's checkpoints, and nothing else). The key list names a log key's role;
+ * a key without one is an issuing key (key lists signed before the log carry none).
+ */
+export type KeyRole = 'issue' | 'log';
+export const KEY_ROLES: readonly KeyRole[] = ['issue', 'log'];
 export const KEY_STATUSES: readonly KeyStatus[] = ['active', 'retired', 'compromised'];
 
 /** An issuing key as the key list publishes it: public part, status and windows. */
@@ -31,6 +38,13 @@ export interface IssuingKey {
   signUntil: CalendarDate;
   /** Last CST date anything it signed verifies (default: twenty years: seals sit on shelves). */
   verifyUntil: CalendarDate;
+  /** Absent: an issuing key. */
+  role?: KeyRole;
+}
+
+/** A listed key's role (absent means `issue`). */
+export function keyRole(key: Pick<IssuingKey, 'role'>): KeyRole {
+  return key.role ?? 'issue';
 }
 
 /** What signs: the private key plus the ids a signature names. */
@@ -95,6 +109,7 @@ export async function describeIssuingKey(
   jwk: PublicJwk,
   time: Date,
   years: { signing?: number; verification?: number } = {},
+  role: KeyRole = 'issue',
 ): Promise<IssuingKey> {
   const kid = await keyId(jwk);
   const today = cstDate(time);
@@ -106,6 +121,7 @@ export async function describeIssuingKey(
     signFrom: today,
     signUntil: addYears(today, years.signing ?? SIGNING_YEARS),
     verifyUntil: addYears(today, years.verification ?? VERIFICATION_YEARS),
+    ...(role === 'issue' ? {} : { role }),
   };
 }
 

@@ -22,8 +22,11 @@ export interface TrustedKeyList {
   version: number;
   iat: number;
   exp: number;
+  /** Issuing keys only: a log key never vouches for a seal, a document, a list or an entry. */
   bySid: Map<string, TrustedKey>;
   byKid: Map<string, TrustedKey>;
+  /** The transparency log's keys (role `log`), in list order: they sign checkpoints only. */
+  logKeys: TrustedKey[];
 }
 
 /** A text, absent, or several candidates of which the newest that verifies is used. */
@@ -118,9 +121,13 @@ export async function buildTrustContext(artifacts: TrustArtifacts, options: Trus
     artifacts.keyList,
     async (text) => {
       const list = await verifyKeyList(text, options.root, { minVersion: options.minKeyListVersion });
-      const trusted: TrustedKeyList = { version: list.version, iat: list.iat, exp: list.exp, bySid: new Map(), byKid: new Map() };
+      const trusted: TrustedKeyList = { version: list.version, iat: list.iat, exp: list.exp, bySid: new Map(), byKid: new Map(), logKeys: [] };
       for (const k of list.keys) {
         const entry: TrustedKey = { ...k, key: await importVerifyKey(k.jwk, engine) };
+        if (k.role === 'log') {
+          trusted.logKeys.push(entry);
+          continue;
+        }
         trusted.bySid.set(k.sid, entry);
         trusted.byKid.set(k.kid, entry);
       }

@@ -25,6 +25,8 @@ export interface Verdict {
   /** When the status list used was issued (ISO-8601 UTC), or null if none was usable. */
   statusAsOf: string | null;
   checkedAt: string;
+  /** The transparency log entry of the licence's latest event, when the licence shown names one. */
+  logIndex: number | null;
 }
 
 const MAX_LICENCE_DOCUMENT_BYTES = 16 * 1024;
@@ -133,5 +135,6 @@ function verdict(code: Outcome, time: Date, ctx: TrustContext, licence: LicenceE
     licence,
     statusAsOf: usable ? usable.asOf : null,
     checkedAt: time.toISOString(),
+    logIndex: licence?.logIndex ?? null,
   };
 }

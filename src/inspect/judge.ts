@@ -40,7 +40,7 @@ export interface Judged {
 /** Judges a seal from the device's data at `now` (the trusted present). */
 export async function judgeOnDevice(seal: string, opened: OpenedBundle | null, now: Date): Promise<Judged> {
   if (!opened) {
-    const verdict: Verdict = { code: 'cannot_confirm', authorized: false, licence: null, statusAsOf: null, checkedAt: now.toISOString() };
+    const verdict: Verdict = { code: 'cannot_confirm', authorized: false, licence: null, statusAsOf: null, checkedAt: now.toISOString(), logIndex: null };
     return { verdict, where: 'device', reason: 'no_data' };
   }
   const verdict = await verifySeal(seal, now, opened.context);

@@ -312,7 +312,7 @@ was refused) with --bundle.`,
       });
     }
     const result = subject.kind === 'document' ? await verifyLicenceDocument(subject.text, now, ctx) : await verifySeal(subject.text, now, ctx);
-    const verdict: Verdict = { code: result.code, authorized: result.authorized, licence: result.licence, statusAsOf: result.statusAsOf, checkedAt: result.checkedAt };
+    const verdict: Verdict = { code: result.code, authorized: result.authorized, licence: result.licence, statusAsOf: result.statusAsOf, checkedAt: result.checkedAt, logIndex: result.logIndex };
     if (parsed.json) {
       const b = notes.bundle;
       cli.json({
