@@ -19,7 +19,9 @@ export type QdypErrorCode =
   | 'ERR_KEY_NOT_SIGNING'
   | 'ERR_CRYPTO_UNAVAILABLE'
   | 'ERR_SEAL_FIELD'
-  | 'ERR_CONTACT_UNREADABLE';
+  | 'ERR_CONTACT_UNREADABLE'
+  | 'ERR_LOG_ENTRY_MALFORMED'
+  | 'ERR_LOG_ENTRY_TOO_LARGE';
 
 export class QdypError extends Error {
   override readonly name = 'QdypError';

@@ -15,6 +15,8 @@ export * from './jws.ts';
 export * from './key-list.ts';
 export * from './keys.ts';
 export * from './licence.ts';
+export * from './log-entry.ts';
+export * from './log-proof.ts';
 export * from './messages/index.ts';
 export * from './office-request.ts';
 export * from './outcomes.ts';

@@ -45,7 +45,11 @@ export type RefusalCode =
   | 'invalid_role'
   | 'setup_code'
   | 'same_officer'
-  | 'unknown_bulk_revocation';
+  | 'unknown_bulk_revocation'
+  | 'unknown_log_entry'
+  | 'invalid_log_state'
+  | 'log_fork'
+  | 'log_unverified';
 
 export class RefusedError extends Error {
   override readonly name = 'RefusedError';

@@ -71,13 +71,51 @@ export function dumpTables(dbFile: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const tables = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string; sql: string }[];
     for (const { name, sql } of tables) {
-      out[name] = { sql, rows: db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() };
+      // A WITHOUT ROWID table (log_tiles) is read in its primary key's order.
+      const order = /WITHOUT ROWID\s*$/i.test(sql) ? '' : ' ORDER BY rowid';
+      out[name] = { sql, rows: db.prepare(`SELECT * FROM "${name}"${order}`).all() };
     }
     out['(schema)'] = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all();
     return out;
   } finally {
     db.close();
   }
+}
+
+/**
+ * Takes an open database (better-sqlite3, foreign keys off) made by the current code back to
+ * schema version 8, before the transparency log: what the tests of older migrations start from.
+ * The log key goes too (v8 knew one role); the key list text in config is left as it is.
+ */
+export function revertLogSchema(raw: Database.Database): void {
+  const has = (table: string) => raw.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+  raw.exec('DROP TABLE IF EXISTS log_entries; DROP TABLE IF EXISTS log_tiles');
+  raw.exec(`DELETE FROM keys WHERE role = 'log'; DROP INDEX keys_one_active; ALTER TABLE keys DROP COLUMN role`);
+  raw.exec(`CREATE UNIQUE INDEX keys_one_active ON keys (status) WHERE status = 'active'`);
+  raw.exec('ALTER TABLE licences DROP COLUMN log_index');
+  if (has('publish_targets')) raw.exec('ALTER TABLE publish_targets DROP COLUMN log_size');
+  raw.exec('DELETE FROM schema_migrations WHERE version >= 9');
+}
+
+/**
+ * A dump (dumpTables) with what migration 9 adds taken out: its tables, and its columns of keys,
+ * licences and publish_targets (those three compared by rows only). Older migrations' tests
+ * compare a registry before and after migrating with it.
+ */
+export function withoutLogSchema(dump: Record<string, unknown>): Record<string, unknown> {
+  const added: Record<string, string> = { keys: 'role', licences: 'log_index', publish_targets: 'log_size' };
+  const out: Record<string, unknown> = {};
+  for (const [name, table] of Object.entries(dump)) {
+    if (name === 'log_entries' || name === 'log_tiles' || name === '(schema)') continue;
+    const column = added[name];
+    if (!column) {
+      out[name] = table;
+      continue;
+    }
+    const rows = (table as { rows: Record<string, unknown>[] }).rows.map(({ [column]: _, ...rest }) => rest);
+    out[name] = { rows };
+  }
+  return out;
 }
 
 /** The seal URL of a licence, through the CLI. */

@@ -43,6 +43,7 @@ init refuses to run where a registry database already exists.`,
           rootKeyFile: result.rootKeyFile,
           rootPublicJwk: paths.rootPublicJwk,
           issuingKid: result.issuingKey.kid,
+          logKid: result.logKey.kid,
           keyListVersion: 1,
           edgeDir: registry.edgeDir,
         });
@@ -51,6 +52,7 @@ init refuses to run where a registry database already exists.`,
         cli.out(`  origin        ${result.origin}`);
         cli.out(`  root key      ${result.rootKid}  (${result.rootKeyFile ? `${result.rootKeyCreated ? 'new, ' : ''}${result.rootKeyFile}` : ROOT_KEY_ENV})`);
         cli.out(`  issuing key   ${result.issuingKey.kid}  (signs until ${result.issuingKey.signUntil}; seals verify until ${result.issuingKey.verifyUntil})`);
+        cli.out(`  log key       ${result.logKey.kid}  (signs the transparency log's checkpoints)`);
         cli.out(`  published to  ${registry.edgeDir}`);
         cli.out(`Pin the root public key in every verifier (QDYP_ROOT_JWK): ${paths.rootPublicJwk}`);
         if (result.rootKeyCreated && result.rootKeyFile === paths.defaultRootKey) {

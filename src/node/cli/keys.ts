@@ -1,7 +1,8 @@
-// qdyp keys list|rotate|compromise: the issuing keys. Rotating and compromising re-sign the key
-// list, so they need the root key.
+// qdyp keys list|rotate|compromise: the issuing keys and the transparency log's key. Rotating
+// and compromising re-sign the key list, so they need the root key.
 
 import fs from 'node:fs';
+import { keyRole } from '../../core/index.ts';
 import { createContactKey } from '../issuer/contact-key.ts';
 import { compromiseKey, rotateKey } from '../issuer/index.ts';
 import { licencesToReseal } from '../registry/licences.ts';
@@ -21,13 +22,13 @@ function rootKey(cli: Cli, parsed: Parsed) {
 }
 
 const list = command({
-  summary: 'List the issuing keys with their status and windows, and the key list version.',
+  summary: 'List the keys (issuing and log) with their role, status and windows, and the key list version.',
   usage: '',
   help: '',
   async run(parsed, cli) {
     return cli.withRegistry(async (registry) => {
       const config = readConfig(registry.db);
-      const keys = listKeys(registry.db).map((k) => ({ ...k, privateKeyPresent: fs.existsSync(issuingKeyFile(registry.keysDir, k.kid)) }));
+      const keys = listKeys(registry.db).map((k) => ({ ...k, role: keyRole(k), privateKeyPresent: fs.existsSync(issuingKeyFile(registry.keysDir, k.kid)) }));
       const reseal = licencesToReseal(registry.db).map((l) => l.number);
       const expires = keyListExpiry(registry).toISOString();
       if (parsed.json) {
@@ -36,8 +37,9 @@ const list = command({
       }
       cli.out(`key list version ${config.keyListVersion}, expires ${expires}; root ${config.rootKid}`);
       for (const k of keys) {
-        cli.out(`${k.kid}  ${k.sid}  ${k.status.padEnd(11)}  signs ${k.signFrom} to ${k.signUntil}  verifies until ${k.verifyUntil}${k.privateKeyPresent ? '' : '  (no private key here)'}`);
+        cli.out(`${k.kid}  ${k.sid}  ${k.role.padEnd(5)}  ${k.status.padEnd(11)}  signs ${k.signFrom} to ${k.signUntil}  verifies until ${k.verifyUntil}${k.privateKeyPresent ? '' : '  (no private key here)'}`);
       }
+      if (!keys.some((k) => k.role === 'log' && k.status === 'active')) cli.out('No active log key: publications carry no transparency log (make one with qdyp keys rotate --log).');
       if (reseal.length) cli.out(`Licences to reseal (signed by a compromised key): ${reseal.join(' ')}`);
       return EXIT.ok;
     });
@@ -45,17 +47,21 @@ const list = command({
 });
 
 const rotate = command({
-  summary: 'Make a new active issuing key and retire the old one (it signs nothing new; its seals keep verifying).',
-  usage: '[--root-key FILE] [--reason TEXT]',
-  help: `Options:\n${ROOT_HELP}`,
-  options: { 'root-key': { type: 'string' }, reason: { type: 'string' } },
+  summary: 'Make a new active issuing key (or, with --log, log key) and retire the old one (it signs nothing new; what it signed keeps verifying).',
+  usage: '[--log] [--root-key FILE] [--reason TEXT]',
+  help: `Options:
+  --log             rotate the transparency log's key, which signs the log's checkpoints (a
+                    registry made before the log gets its first log key so)
+${ROOT_HELP}`,
+  options: { log: { type: 'boolean' }, 'root-key': { type: 'string' }, reason: { type: 'string' } },
   async run(parsed, cli) {
     const root = rootKey(cli, parsed);
+    const role = flag(parsed, 'log') ? 'log' : 'issue';
     return cli.withRegistry(async (registry) => {
       const ctx = cli.context(registry);
-      const result = await rotateKey(ctx, root, text(parsed, 'reason'));
-      if (parsed.json) cli.json({ active: result.active, retired: result.retired, keyListVersion: result.keyListVersion });
-      else cli.out(`New active key ${result.active.kid}; retired ${result.retired?.kid ?? '-'}; key list version ${result.keyListVersion}.`);
+      const result = await rotateKey(ctx, root, text(parsed, 'reason'), { role });
+      if (parsed.json) cli.json({ role, active: result.active, retired: result.retired, keyListVersion: result.keyListVersion });
+      else cli.out(`New active ${role === 'log' ? 'log' : 'issuing'} key ${result.active.kid}; retired ${result.retired?.kid ?? '-'}; key list version ${result.keyListVersion}.`);
       return cli.publishAfterChange(registry, ctx.now);
     });
   },
@@ -115,4 +121,4 @@ under the old key (at the edge or already pulled) become unreadable.`,
   },
 });
 
-export const keys = group({ summary: "Issuing keys, and the office's contact key.", commands: { list, rotate, compromise, 'contact-key': contactKey } });
+export const keys = group({ summary: "Issuing and log keys, and the office's contact key.", commands: { list, rotate, compromise, 'contact-key': contactKey } });

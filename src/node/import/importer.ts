@@ -1,6 +1,6 @@
 // The selection batch import: read and check the whole file, then issue its licences in
-// chunks, each chunk one transaction with its rows' audit events (and the holders registered
-// with them). A crash loses at most the chunk in flight; running the same file again skips
+// chunks, each chunk one transaction with its rows' audit events and log entries (and the
+// holders registered with them). A crash loses at most the chunk in flight; running the same file again skips
 // every (batch, ref) already issued and completes it.
 //
 // Speed: a chunk's licences are planned on the main thread, signed on a worker thread while the

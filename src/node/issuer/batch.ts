@@ -10,7 +10,8 @@ import { readConfig } from '../registry/config.ts';
 import type { Db } from '../registry/db.ts';
 import { getHolder, getHolders, insertHolder, type HolderRecord } from '../registry/holders.ts';
 import { activeKey, type KeyRecord } from '../registry/keys.ts';
-import { getLicenceBySerial, insertLicence, issuedReferences, nextSequence, nextSerial, licenceEntry, type LicenceRecord } from '../registry/licences.ts';
+import { getLicenceBySerial, insertLicence, issuedReferences, nextSequence, nextSerial, type LicenceRecord } from '../registry/licences.ts';
+import { licenceLogText, logAppender } from '../registry/log.ts';
 import { checkPeriod } from './checks.ts';
 import { at, Conflict, type IssuerContext } from './context.ts';
 import { holderSnapshot } from './holders.ts';
@@ -52,11 +53,15 @@ export function issuedLookup(db: Db, requests: readonly CheckedIssue[]): IssuedL
 
 /**
  * What a licence.issue event records: who, when and why are the event's own columns; this is
- * the licence's public details and serial. Its seal and licence document are not repeated:
- * they are in its row, written once at issue (a reseal's or update's event keeps the old ones).
+ * the licence's public details and serial, `JSON.stringify({ ...licenceEntry(licence), serial })`.
+ * Its seal and licence document are not repeated: they are in its row, written once at issue (a
+ * reseal's or update's event keeps the old ones). The details are cut from the licence's log
+ * entry, which holds the same members from "holder" on, in the same order and encoding: an
+ * import would otherwise encode every licence twice (bar P3).
  */
-function issueSnapshotJson(licence: LicenceRecord): string {
-  return JSON.stringify({ ...licenceEntry(licence), serial: licence.serial });
+function issueSnapshotJson(licence: LicenceRecord, logText: string): string {
+  const details = logText.slice(logText.indexOf(',"holder":') + 1, -2);
+  return `{"number":${JSON.stringify(licence.number)},${details},"serial":${licence.serial}}`;
 }
 
 /** Where the next licence's serial and number start. */
@@ -156,9 +161,10 @@ export function planIssues(
 
 /**
  * Writes a plan, given the signatures over its signing inputs, in one transaction with an
- * audit event per licence and per new holder. Throws Conflict, writing nothing, if the
- * registry moved since the plan was made (another process issued, rotated the key or
- * registered one of its holders).
+ * audit event per licence and per new holder, and a licence.issue log entry per licence
+ * (numbered from one logSize read). Throws Conflict, writing nothing, if the registry moved
+ * since the plan was made (another process issued, rotated the key or registered one of its
+ * holders).
  */
 export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8Array[]): IssueOutcome {
   const db = ctx.registry.db;
@@ -174,6 +180,7 @@ export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8
       const issued: Issued[] = [];
       const holdersAdded: HolderRecord[] = [];
       const holdersChecked = new Set<string>();
+      const log = logAppender(db);
       let signature = 0;
       for (const entry of plan.entries) {
         if (!('licence' in entry)) {
@@ -199,6 +206,7 @@ export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8
         }
         licence.seal = assembleSeal(entry.sealInput, signatures[signature++]!);
         licence.document = assembleJws(entry.documentInput, signatures[signature++]!);
+        licence.logIndex = log.next;
         try {
           insertLicence(db, licence, when);
         } catch (error) {
@@ -206,7 +214,9 @@ export function writePlan(ctx: IssuerContext, plan: IssuePlan, signatures: Uint8
           if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new Conflict();
           throw error;
         }
-        appendAuditJson(db, when, ctx.actor, 'licence.issue', licence.number, entry.reason, null, issueSnapshotJson(licence));
+        const logText = licenceLogText('licence.issue', when, licence);
+        appendAuditJson(db, when, ctx.actor, 'licence.issue', licence.number, entry.reason, null, issueSnapshotJson(licence, logText));
+        log.append(logText);
         issued.push({ licence, created: true });
       }
       return { issued, holdersAdded };

@@ -1,13 +1,15 @@
 // Changes to an issued licence: update its scope, renew its period, reseal it, and suspend,
 // reinstate or revoke it. Each reads the licence, derives the next record (signing if needed)
-// and writes it with its audit event if nobody changed the licence meanwhile.
+// and writes it with its audit event and its transparency log entry if nobody changed the
+// licence meanwhile.
 
-import type { LicenceStatus } from '../../core/index.ts';
+import type { LicenceLogEvent, LicenceStatus } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
 import { appendAudit } from '../registry/audit.ts';
 import { readConfig } from '../registry/config.ts';
 import { findKey } from '../registry/keys.ts';
 import { getLicence, licenceEntry, updateLicenceRow, type LicenceRecord } from '../registry/licences.ts';
+import { licenceLogText, logAppender } from '../registry/log.ts';
 import { checkDate, checkList, checkNumber, checkPeriod, checkReason, checkRegion, LIMITS, optionalText, warnUndrawable } from './checks.ts';
 import { at, Conflict, withRetry, type IssuerContext } from './context.ts';
 import { signDocument, signingKey, signSeal } from './signing.ts';
@@ -28,12 +30,14 @@ function requireNotRevoked(licence: LicenceRecord, action: string): void {
 }
 
 /**
-* needed), then write it with its audit event if nobody changed the licence meanwhile.
+ * Reads the licence, derives the next record from it (`derive` refuses or signs as
+ * needed), then writes it with its audit event and its log entry (the event's name is both)
+ * if nobody changed the licence meanwhile.
  */
 async function changeLicence(
   ctx: IssuerContext,
   number: unknown,
-  action: string,
+  action: LicenceLogEvent,
   reason: string | null,
   derive: (current: LicenceRecord) => Promise<LicenceRecord>,
 ): Promise<LicenceRecord> {
@@ -42,8 +46,11 @@ async function changeLicence(
     const current = requireLicence(ctx, number);
     const next = await derive(current);
     db.transaction(() => {
-      if (!updateLicenceRow(db, next, current.revision, at(ctx))) throw new Conflict();
+      const log = logAppender(db);
+      const logged: LicenceRecord = { ...next, revision: current.revision + 1, logIndex: log.next };
+      if (!updateLicenceRow(db, logged, current.revision, at(ctx))) throw new Conflict();
       appendAudit(db, { at: at(ctx), actor: ctx.actor, action, subject: current.number, reason, before: licenceSnapshot(current), after: licenceSnapshot(next) });
+      log.append(licenceLogText(action, at(ctx), logged));
     })();
     return getLicence(db, current.number)!;
   });
@@ -128,7 +135,7 @@ const TRANSITIONS: Record<'suspend' | 'reinstate' | 'revoke', { from: LicenceSta
 async function changeStatus(ctx: IssuerContext, number: string, transition: keyof typeof TRANSITIONS, reason: string): Promise<LicenceRecord> {
   const why = checkReason(reason, true)!;
   const rule = TRANSITIONS[transition];
-  return changeLicence(ctx, number, `licence.${transition}`, why, async (current) => {
+  return changeLicence(ctx, number, `licence.${transition}` as const, why, async (current) => {
     if (!rule.from.includes(current.status)) {
       const detail =
         current.status === rule.to ? `it is already ${current.status}` : current.status === 'revoked' ? 'it is revoked, and revocation is final' : `it is ${current.status}`;

@@ -1,11 +1,13 @@
 // Holders (品牌主体): registering and changing them. A new name re-signs the holder's licence
 // documents, which carry it.
 
+import { encodeLogEntry } from '../../core/index.ts';
 import { RefusedError } from '../errors.ts';
 import { appendAudit } from '../registry/audit.ts';
 import { readConfig } from '../registry/config.ts';
 import { getHolder, getHolders, insertHolder, updateHolderRow, type HolderRecord } from '../registry/holders.ts';
 import { bumpRevision, listLicences, updateLicenceRow, type LicenceRecord } from '../registry/licences.ts';
+import { appendLogEntry } from '../registry/log.ts';
 import { checkReason, checkRegion, checkText, checkUscc, LIMITS, optionalText, warnUndrawable } from './checks.ts';
 import { at, Conflict, withRetry, type IssuerContext } from './context.ts';
 import { signDocument, signingKey } from './signing.ts';
@@ -62,7 +64,11 @@ export interface HolderChanges {
   region?: string | null;
 }
 
-/** Changes a holder's details; a new name re-signs the holder's licence documents. */
+/**
+ * Changes a holder's details; a new name re-signs the holder's licence documents. A new name or
+ * address (what the holder's licences show) is one holder.update log entry; the licences keep
+ * their log index on their latest licence.* entry.
+ */
 export async function updateHolder(ctx: IssuerContext, uscc: string, changes: HolderChanges, reason?: string | null): Promise<HolderRecord> {
   const code = checkUscc(uscc);
   const why = checkReason(reason, false);
@@ -102,7 +108,8 @@ export async function updateHolder(ctx: IssuerContext, uscc: string, changes: Ho
         if (!updateLicenceRow(db, licence, revision, at(ctx))) throw new Conflict();
       }
       // Every licence of the holder shows its name and address: the rest are republished too.
-      if (next.name !== current.name || next.address !== current.address) {
+      const shown = next.name !== current.name || next.address !== current.address;
+      if (shown) {
         const done = new Set(resigned.map((r) => r.licence.serial));
         for (const licence of listLicences(db, { holder: code })) if (!done.has(licence.serial)) bumpRevision(db, licence.serial);
       }
@@ -115,6 +122,7 @@ export async function updateHolder(ctx: IssuerContext, uscc: string, changes: Ho
         before: holderSnapshot(current),
         after: { ...holderSnapshot(next), ...(resigned.length ? { documentsResigned: resigned.map((r) => r.licence.number) } : {}) },
       });
+      if (shown) appendLogEntry(db, encodeLogEntry({ v: 1, event: 'holder.update', time: at(ctx), holder: { uscc: code, name: next.name, address: next.address } }));
     })();
     return next;
   });

@@ -19,6 +19,11 @@ export interface LicenceRecord extends LicenceEntry {
   revision: number;
   batch: string | null;
   ref: string | null;
+  /**
+   * The licence's latest licence.* entry in the transparency log (as the core's LicenceEntry:
+   * absent only for a licence written before it has one).
+   */
+  logIndex?: number;
 }
 
 export interface ValidityPeriod {
@@ -50,6 +55,7 @@ interface LicenceRow {
   revision: number;
   batch: string | null;
   ref: string | null;
+  log_index: number | null;
   valid_from: string;
   valid_until: string;
 }
@@ -84,6 +90,7 @@ function fromRow(row: LicenceRow): LicenceRecord {
     revision: row.revision,
     batch: row.batch,
     ref: row.ref,
+    ...(row.log_index === null ? {} : { logIndex: row.log_index }),
   };
 }
 
@@ -115,6 +122,7 @@ function toRow(licence: LicenceRecord) {
     revision: licence.revision,
     batch: licence.batch,
     ref: licence.ref,
+    log_index: licence.logIndex ?? null,
   };
 }
 
@@ -203,9 +211,9 @@ export function insertLicence(db: Db, licence: LicenceRecord, recordedAt: string
   statement(
     db,
     `INSERT INTO licences (serial, number, holder_uscc, tier, sector, chain, region, products, trademarks, status,
-       status_reason, status_changed_at, seal_kid, seal, document_kid, document, issued_at, revision, batch, ref)
+       status_reason, status_changed_at, seal_kid, seal, document_kid, document, issued_at, revision, batch, ref, log_index)
      VALUES (@serial, @number, @holder_uscc, @tier, @sector, @chain, @region, @products, @trademarks, @status,
-       @status_reason, @status_changed_at, @seal_kid, @seal, @document_kid, @document, @issued_at, @revision, @batch, @ref)`,
+       @status_reason, @status_changed_at, @seal_kid, @seal, @document_kid, @document, @issued_at, @revision, @batch, @ref, @log_index)`,
   ).run(toRow(licence));
   insertPeriod(db, licence.serial, licence.validFrom, licence.validUntil, recordedAt);
   recordChange(db, [{ serial: licence.serial, revision: licence.revision }]);
@@ -233,7 +241,8 @@ export function updateLicenceRow(db: Db, licence: LicenceRecord, expectedRevisio
     db,
     `UPDATE licences SET tier = @tier, sector = @sector, chain = @chain, region = @region, products = @products,
        trademarks = @trademarks, status = @status, status_reason = @status_reason, status_changed_at = @status_changed_at,
-       seal_kid = @seal_kid, seal = @seal, document_kid = @document_kid, document = @document, revision = revision + 1
+       seal_kid = @seal_kid, seal = @seal, document_kid = @document_kid, document = @document, log_index = @log_index,
+       revision = revision + 1
      WHERE serial = @serial AND revision = @expected_revision`,
   ).run({ ...toRow(licence), expected_revision: expectedRevision });
   if (result.changes !== 1) return false;

@@ -1,12 +1,15 @@
 // Numbered schema migrations, applied in order, each in its own transaction and recorded in
 // schema_migrations. Never edit a released migration: add the next one.
 
+import { encodeLogEntry, type LicenceStatus, type Sector, type Tier } from '../../core/index.ts';
 import type { Db } from './db.ts';
 
 interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** What SQL alone cannot do, run after `sql` in the same transaction. */
+  after?: (db: Db, now: Date) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -288,7 +291,115 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS reports_state ON reports (state, received_at);
     `,
   },
+  {
+    version: 9,
+    name: 'transparency log',
+    // The public log of every licence, holder and key event (core/log-entry.ts), one row per
+    // entry, dense from 0 and appended in the same transaction as the change. No insert trigger
+    // checks density (the appenders number entries from one logSize per transaction): each
+    // would cost every row of an import (bar P3). A licence remembers its latest licence.*
+    // entry (the `log` claim of its published entry). Keys get a role: one active issuing key
+    // and one active log key at a time. log_tiles is the office's copy of the hash tiles it has
+    // published, and each target remembers the log size it last published.
+    // A registry that predates the log starts it with one licence.existing entry per licence.
+    sql: `
+      CREATE TABLE log_entries (
+        idx   INTEGER PRIMARY KEY CHECK (idx >= 0),
+        entry TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER log_entries_no_update BEFORE UPDATE ON log_entries
+        BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+      CREATE TRIGGER log_entries_no_delete BEFORE DELETE ON log_entries
+        BEGIN SELECT RAISE(ABORT, 'the transparency log is append-only'); END;
+
+      ALTER TABLE licences ADD COLUMN log_index INTEGER CHECK (log_index >= 0);
+
+      ALTER TABLE keys ADD COLUMN role TEXT NOT NULL DEFAULT 'issue' CHECK (role IN ('issue', 'log'));
+      DROP INDEX keys_one_active;
+      CREATE UNIQUE INDEX keys_one_active ON keys (role) WHERE status = 'active';
+
+      CREATE TABLE log_tiles (
+        level  INTEGER NOT NULL CHECK (level >= 0),
+        idx    INTEGER NOT NULL CHECK (idx >= 0),
+        width  INTEGER NOT NULL CHECK (width BETWEEN 1 AND 256),
+        hashes BLOB NOT NULL,
+        PRIMARY KEY (level, idx, width)
+      ) STRICT, WITHOUT ROWID;
+
+      ALTER TABLE publish_targets ADD COLUMN log_size INTEGER NOT NULL DEFAULT 0;
+    `,
+    after: logExistingLicences,
+  },
 ];
+
+interface ExistingLicenceRow {
+  serial: number;
+  number: string;
+  revision: number;
+  seal_kid: string;
+  holder_name: string;
+  holder_uscc: string;
+  holder_address: string | null;
+  tier: Tier;
+  sector: Sector;
+  chain: string | null;
+  region: string | null;
+  products: string;
+  trademarks: string;
+  valid_from: string;
+  valid_until: string;
+  status: LicenceStatus;
+  status_reason: string | null;
+  status_changed_at: string;
+}
+
+/** One licence.existing entry per licence, in serial order, each licence pointing at its own. */
+function logExistingLicences(db: Db, now: Date): void {
+  const time = now.toISOString();
+  const rows = db
+    .prepare(
+      `SELECT l.serial, l.number, l.revision, l.seal_kid, h.name AS holder_name, h.uscc AS holder_uscc, h.address AS holder_address,
+         l.tier, l.sector, l.chain, l.region, l.products, l.trademarks, p.valid_from, p.valid_until, l.status, l.status_reason, l.status_changed_at
+       FROM licences l
+       JOIN holders h ON h.uscc = l.holder_uscc
+       JOIN validity_periods p ON p.id = (SELECT max(id) FROM validity_periods WHERE serial = l.serial)
+       ORDER BY l.serial`,
+    )
+    .iterate() as IterableIterator<ExistingLicenceRow>;
+  const append = db.prepare('INSERT INTO log_entries (idx, entry) VALUES (?, ?)');
+  const point = db.prepare('UPDATE licences SET log_index = ? WHERE serial = ?');
+  const entries: { serial: number; text: string }[] = [];
+  for (const r of rows) {
+    const text = encodeLogEntry({
+      v: 1,
+      event: 'licence.existing',
+      time,
+      licence: {
+        number: r.number,
+        serial: r.serial,
+        rev: r.revision,
+        sealKid: r.seal_kid,
+        holder: { name: r.holder_name, uscc: r.holder_uscc, address: r.holder_address },
+        tier: r.tier,
+        sector: r.sector,
+        chain: r.chain,
+        region: r.region,
+        products: JSON.parse(r.products) as string[],
+        trademarks: JSON.parse(r.trademarks) as string[],
+        validFrom: r.valid_from,
+        validUntil: r.valid_until,
+        status: r.status,
+        statusReason: r.status_reason,
+        statusChangedAt: r.status_changed_at,
+      },
+    });
+    entries.push({ serial: r.serial, text });
+  }
+  for (const [idx, { serial, text }] of entries.entries()) {
+    append.run(idx, text);
+    point.run(idx, serial);
+  }
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -312,6 +423,7 @@ export function migrate(db: Db, now: Date): number[] {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.after?.(db, now);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now.toISOString());
     })();
     applied.push(m.version);

@@ -31,10 +31,13 @@ export function ensureTarget(db: Db, target: PublishTarget): void {
   if (made.changes === 1) statement(db, 'INSERT INTO pending_entries (target, serial, revision) SELECT ?, serial, revision FROM licences').run(target);
 }
 
-/** Everything is to be written to `target` again (a restored registry's edge directory may hold anything). */
-export function resetTarget(db: Db, target: PublishTarget): void {
+/**
+ * Everything is to be written to `target` again (a restored registry's edge directory may hold
+ * anything): with `log`, the transparency log's tiles too, from 0.
+ */
+export function resetTarget(db: Db, target: PublishTarget, log = true): void {
   ensureTarget(db, target);
-  statement(db, 'UPDATE publish_targets SET changed = changed + 1 WHERE name = ?').run(target);
+  statement(db, `UPDATE publish_targets SET changed = changed + 1${log ? ', log_size = 0' : ''} WHERE name = ?`).run(target);
   statement(
     db,
     `INSERT INTO pending_entries (target, serial, revision) SELECT ?, serial, revision FROM licences WHERE true
@@ -44,10 +47,11 @@ export function resetTarget(db: Db, target: PublishTarget): void {
 
 /**
  * Every licence entry is to be written to every target again: after a key compromise, entries
- * the compromised key signed stop verifying until re-signed.
+ * the compromised key signed stop verifying until re-signed. (The log's tiles are hashes of
+ * the entries, signed by no issuing key: they stay.)
  */
 export function resetAllTargets(db: Db): void {
-  for (const { target } of targetStates(db)) resetTarget(db, target);
+  for (const { target } of targetStates(db)) resetTarget(db, target, false);
 }
 
 export interface TargetState {

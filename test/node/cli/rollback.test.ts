@@ -16,7 +16,7 @@ describe('key-list version floor', () => {
     fs.copyFileSync(path.join(reg.dir, 'edge', 'bundle'), oldBundle);
 
     const keys = (await reg.run(['keys', 'list', '--json'])).json();
-    const active = keys.keys.find((k: { status: string }) => k.status === 'active');
+    const active = keys.keys.find((k: { status: string; role: string }) => k.status === 'active' && k.role === 'issue');
     const compromised = await reg.run(['keys', 'compromise', active.kid, '--reason', 'drill', '--json']);
     expect(compromised.code).toBe(0);
     expect(compromised.json().keyListVersion).toBe(2);

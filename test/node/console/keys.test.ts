@@ -59,6 +59,10 @@ describe('console keys page', async () => {
     expect(html).toContain('<dd data-field="key-list-version">1</dd>');
     expect(html).toMatch(/<dd data-field="key-list-expires">\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）<\/dd>/);
     expect(html).toContain(`npx qdyp --db ${db} keys rotate --root-key FILE`);
+    expect(html).toContain(`npx qdyp --db ${db} keys rotate --log --root-key FILE`);
+    // Each key's role: the issuing key and the transparency log's.
+    for (const k of keys) expect(html).toContain(`<td class="mono">${k.sid}</td><td>${k.role === 'log' ? '透明日志（签署检查点）' : '签发'}</td>`);
+    expect(keys.map((k) => k.role ?? 'issue').sort()).toEqual(['issue', 'log']);
     expect(html).toContain(`npx qdyp --db ${db} keys compromise KID --root-key FILE`);
     expect(html).toContain(`npx qdyp --db ${db} keys compromise ${keys[0]!.kid} --root-key FILE`);
     expect(html).toContain(`npx qdyp --db ${db} licence reseal NUMBER`);

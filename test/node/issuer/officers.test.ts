@@ -42,7 +42,7 @@ import { startBulkRevocationRow } from '../../../src/node/registry/bulk.ts';
 import { openRegistry } from '../../../src/node/registry/db.ts';
 import { getLicence } from '../../../src/node/registry/licences.ts';
 import { SCHEMA_VERSION, schemaVersion } from '../../../src/node/registry/migrations.ts';
-import { apiRegistry, dumpTables, NOW, USCC } from '../support.ts';
+import { apiRegistry, dumpTables, NOW, revertLogSchema, USCC, withoutLogSchema } from '../support.ts';
 
 const DAY_MS = 86_400_000;
 const CODE = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/;
@@ -495,14 +495,15 @@ describe('migration 7: officers and bulk revocations', () => {
     await issueLicence(ctx, { holder: USCC.a, tier: 'product', sector: 'marine', products: ['海参'], validUntil: '2028-12-31' });
     ctx.registry.close();
     const raw = new Database(ctx.registry.dbPath);
+    revertLogSchema(raw);
     raw.exec('DROP TABLE officers; DROP TABLE bulk_revocations');
     raw.exec('DELETE FROM schema_migrations WHERE version > 6');
     raw.close();
-    const v6 = dumpTables(ctx.registry.dbPath) as Record<string, unknown>;
+    const v6 = withoutLogSchema(dumpTables(ctx.registry.dbPath));
     const registry = openRegistry(ctx.registry.dbPath, { now: ctx.now });
     expect(schemaVersion(registry.db)).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(7);
-    const migrated = dumpTables(ctx.registry.dbPath) as Record<string, { rows: unknown[] }>;
+    const migrated = withoutLogSchema(dumpTables(ctx.registry.dbPath)) as Record<string, { rows: unknown[] }>;
     for (const table of Object.keys(v6).filter((t) => t !== 'schema_migrations' && t !== '(schema)')) expect(migrated[table], table).toEqual(v6[table]);
     expect(migrated.officers!.rows).toEqual([]);
     expect(migrated.bulk_revocations!.rows).toEqual([]);

@@ -9,7 +9,7 @@ import { publishLocal } from '../../../src/node/publish.ts';
 import { readConfig } from '../../../src/node/registry/config.ts';
 import { openRegistry } from '../../../src/node/registry/db.ts';
 import { targetStates } from '../../../src/node/registry/publishing.ts';
-import { apiRegistry, USCC } from '../support.ts';
+import { apiRegistry, revertLogSchema, USCC } from '../support.ts';
 
 describe('migration 2: publishing targets', () => {
   it('a version-1 registry migrates in place and publishes every licence entry', async () => {
@@ -21,6 +21,7 @@ describe('migration 2: publishing targets', () => {
     const raw = new Database(ctx.registry.dbPath);
     const v1 = new Set(['config', 'keys', 'holders', 'licences', 'validity_periods', 'audit_events', 'schema_migrations']);
     raw.pragma('foreign_keys = OFF');
+    revertLogSchema(raw);
     const later = (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).filter((t) => !v1.has(t.name));
     for (const { name } of later) raw.exec(`DROP TABLE "${name}"`);
     raw.exec('DELETE FROM schema_migrations WHERE version > 1');

@@ -7,7 +7,7 @@ import { addHolder, addInspector, issueLicence } from '../../../src/node/issuer/
 import { openRegistry } from '../../../src/node/registry/db.ts';
 import { SCHEMA_VERSION, schemaVersion } from '../../../src/node/registry/migrations.ts';
 import { insertReport, reportCursor, type NewReport } from '../../../src/node/registry/reports.ts';
-import { apiRegistry, dumpTables, USCC } from '../support.ts';
+import { apiRegistry, dumpTables, revertLogSchema, USCC, withoutLogSchema } from '../support.ts';
 
 const report = (overrides: Partial<NewReport> = {}): NewReport => ({
   sourceUrl: 'https://v.qdyp.cn',
@@ -38,15 +38,16 @@ describe('migration 6: reports', () => {
     await addInspector(ctx, '王海');
     ctx.registry.close();
     const raw = new Database(ctx.registry.dbPath);
+    revertLogSchema(raw);
     raw.exec('DROP TABLE reports; DROP TABLE report_cursors; DROP TABLE officers; DROP TABLE bulk_revocations');
     raw.exec('DELETE FROM schema_migrations WHERE version > 5');
     raw.close();
-    const v5 = dumpTables(ctx.registry.dbPath) as Record<string, unknown>;
+    const v5 = withoutLogSchema(dumpTables(ctx.registry.dbPath));
 
     const registry = openRegistry(ctx.registry.dbPath, { now: ctx.now });
     expect(schemaVersion(registry.db)).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(6);
-    const migrated = dumpTables(ctx.registry.dbPath) as Record<string, { rows: unknown[] }>;
+    const migrated = withoutLogSchema(dumpTables(ctx.registry.dbPath)) as Record<string, { rows: unknown[] }>;
     for (const table of ['config', 'keys', 'holders', 'licences', 'validity_periods', 'audit_events', 'publish_targets', 'pending_entries', 'invitations', 'inspectors']) {
       expect(migrated[table], table).toEqual(v5[table]);
     }

@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import type { Hono } from 'hono';
+import { keyRole } from '../../../core/index.ts';
 import { contactKeyFile } from '../../issuer/contact-key.ts';
 import { listOfficers, officerSummary } from '../../issuer/index.ts';
 import { issuingKeyFile } from '../../key-files.ts';
@@ -28,6 +29,7 @@ export function keyRoutes(app: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       keys: listKeys(registry.db).map((k) => ({
         kid: k.kid,
         sid: k.sid,
+        role: keyRole(k),
         status: k.status,
         signFrom: k.signFrom,
         signUntil: k.signUntil,

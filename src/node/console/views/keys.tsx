@@ -4,18 +4,20 @@
 // root key, and officers are managed with `qdyp officer`; the page shows the exact commands,
 // with this registry's database path. No key material is ever rendered (public or private).
 
-import type { KeyStatus } from '../../../core/index.ts';
+import type { KeyRole, KeyStatus } from '../../../core/index.ts';
 import type { OfficerState, OfficerSummary } from '../../issuer/index.ts';
 import type { LicenceRecord } from '../../registry/licences.ts';
 import { beijingTime, consoleHref, Layout, ROLE_LABEL, StatusBadge, type Frame } from './layout.tsx';
 import { Commands, qdypCommand, TableBox } from './parts.tsx';
 
 export const KEY_STATUS_LABEL: Record<KeyStatus, string> = { active: '使用中', retired: '已退役（不再签发，旧封签仍可验证）', compromised: '已泄露（其封签验证失败）' };
+export const KEY_ROLE_LABEL: Record<KeyRole, string> = { issue: '签发', log: '透明日志（签署检查点）' };
 export const OFFICER_STATE_LABEL: Record<OfficerState, string> = { active: '已启用', awaiting_setup: '等待设置密码', disabled: '已停用' };
 
 export interface KeyRow {
   kid: string;
   sid: string;
+  role: KeyRole;
   status: KeyStatus;
   signFrom: string;
   signUntil: string;
@@ -38,13 +40,14 @@ export interface KeysView {
 
 function KeyTable({ keys }: { keys: KeyRow[] }) {
   return (
-    <TableBox label="签发密钥">
+    <TableBox label="签发密钥与日志密钥">
       <table>
-        <caption>签发密钥</caption>
+        <caption>签发密钥与日志密钥</caption>
         <thead>
           <tr>
             <th scope="col">密钥 ID（kid）</th>
             <th scope="col">短 ID（sid）</th>
+            <th scope="col">用途</th>
             <th scope="col">状态</th>
             <th scope="col">签发期</th>
             <th scope="col">验证截止</th>
@@ -56,6 +59,7 @@ function KeyTable({ keys }: { keys: KeyRow[] }) {
             <tr data-kid={k.kid}>
               <td class="mono">{k.kid}</td>
               <td class="mono">{k.sid}</td>
+              <td>{KEY_ROLE_LABEL[k.role]}</td>
               <td>
                 <span class={`badge${k.status === 'active' ? '' : k.status === 'compromised' ? ' state-revoked' : ' state-expired'}`}>{KEY_STATUS_LABEL[k.status]}</span>
                 <span class="hint">自 {beijingTime(k.statusChangedAt)}</span>
@@ -127,6 +131,8 @@ function Ceremonies({ v }: { v: KeysView }) {
       </p>
       <h3>轮换：启用新的签发密钥，旧密钥退役</h3>
       <Commands label="rotate" lines={[qdypCommand(v.dbPath, ['keys', 'rotate', '--root-key', 'FILE'])]} />
+      <h3>轮换日志密钥：启用新的透明日志密钥（只签署日志检查点），旧密钥退役</h3>
+      <Commands label="rotate-log" lines={[qdypCommand(v.dbPath, ['keys', 'rotate', '--log', '--root-key', 'FILE'])]} />
       <h3>泄露：把一个密钥标记为已泄露</h3>
       <p>用泄露的密钥 ID 代替 KID。如果它是正在使用的密钥，会同时启用新的签发密钥。之后按上面的列表逐个重新签发封签：</p>
       <Commands label="compromise" lines={[qdypCommand(v.dbPath, ['keys', 'compromise', 'KID', '--root-key', 'FILE']), qdypCommand(v.dbPath, ['licence', 'reseal', 'NUMBER'])]} />
