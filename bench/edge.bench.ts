@@ -150,10 +150,10 @@ async function p7Cold(dir: string): Promise<void> {
 const CSV_HEADER = 'batch,ref,uscc,holder_name,address,region,tier,sector,chain,products,trademarks,valid_from,valid_until';
 const csvCell = (value: string | null) => (value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-/** The largest value a publication writes, bundles aside: [key, bytes]. */
+/** The largest value a publication writes to KV, bundles aside (they go to R2): [key, bytes]. */
 function largestValue(publication: Publication): [string, number] {
   let largest: [string, number] = ['', 0];
-  for (const [key, text] of [...publication.entries, ...publication.lists]) if (text.length > largest[1]) largest = [key, text.length];
+  for (const [key, value] of [...publication.entries, ...publication.log, ...publication.lists]) if (value.length > largest[1]) largest = [key, value.length];
   return largest;
 }
 

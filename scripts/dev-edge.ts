@@ -2,14 +2,17 @@
 //
 // Runs the Worker locally in workerd (`wrangler dev`) on what a registry has published: loads the
 // edge directory (default data/demo/edge, made by `npm start`) into wrangler's LOCAL storage —
-// the lists and licence entries into KV, the bundles into R2 — and pins the registry's root
-// public key as QDYP_ROOT_JWK. Nothing here touches Cloudflare's network.
+// the lists and licence entries into KV, the bundles into R2, the transparency log's tiles and
+// checkpoint into KV — and pins the registry's root public key as QDYP_ROOT_JWK. Nothing here
+// touches Cloudflare's network.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { edgeFile, kvBulkEntries, listEdgeKeys, readEdgeTextSync } from '../src/node/edge-store.ts';
+import { getPlatformProxy } from 'wrangler';
+import type { KVNamespace } from '@cloudflare/workers-types';
+import { edgeFile, kvBulkEntries, listEdgeKeys, readEdgeBytes, readEdgeTextSync } from '../src/node/edge-store.ts';
 import { parseRootJwk } from '../src/web/index.ts';
 
 const USAGE = `usage: npm run dev:edge -- [EDGE_DIR] [--root FILE] [wrangler dev options]
@@ -44,7 +47,9 @@ for (let i = 0; i < args.length; i++) {
 edgeDir = resolve(edgeDir);
 const keys = listEdgeKeys(edgeDir);
 const bundles = keys.filter((key) => key === 'bundle' || key.startsWith('bundle/'));
-const texts = keys.filter((key) => !bundles.includes(key));
+// The log's keys: tiles (binary) first, the checkpoint last, as a publish writes them.
+const log = keys.filter((key) => key.startsWith('log/')).sort((a, b) => Number(a === 'log/checkpoint') - Number(b === 'log/checkpoint'));
+const texts = keys.filter((key) => !bundles.includes(key) && !log.includes(key));
 if (texts.length === 0) fail(`no published artifacts in ${edgeDir}: run \`npm start\` once (demo) or \`qdyp publish\``);
 
 const rootText = rootFile
@@ -77,11 +82,22 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+// wrangler 4's `kv bulk put --local` turns a base64 value into a UTF-8 string, which mangles a
+// tile's bytes: the log goes through Miniflare's own KV binding instead, in one process, into
+// the same local storage wrangler dev reads (.wrangler/state/v3).
+if (log.length > 0) {
+  const proxy = await getPlatformProxy<{ QDYP_KV: KVNamespace }>({ persist: { path: '.wrangler/state/v3' } });
+  try {
+    for (const key of log) await proxy.env.QDYP_KV.put(key, (await readEdgeBytes(edgeDir, key))!);
+  } finally {
+    await proxy.dispose();
+  }
+}
 for (const key of bundles) {
   wranglerRun(['r2', 'object', 'put', `qdyp-bundles/${key}`, '--local', '--file', edgeFile(edgeDir, key)!, '--content-type', 'application/gzip'], `wrangler r2 object put ${key}`);
 }
 console.error(
-  `dev:edge: loaded ${lists.join(', ')} and ${texts.length - lists.length} licence entries into local KV, ${bundles.length ? bundles.join(', ') : 'no bundles'} into local R2, from ${edgeDir}`,
+  `dev:edge: loaded ${lists.join(', ')}, ${texts.length - lists.length} licence entries and ${log.length} log files into local KV, ${bundles.length ? bundles.join(', ') : 'no bundles'} into local R2, from ${edgeDir}`,
 );
 
 const dev = spawn(process.execPath, [wrangler, 'dev', '--var', `QDYP_ROOT_JWK:${JSON.stringify(root)}`, ...forwarded], { stdio: 'inherit', env });

@@ -4,6 +4,7 @@
 //   key-list, status-list, revision-list, revoked-inspectors   → the same name
 //   licence/{serial}/{r}                                        → licence/{serial ÷ 1000}/{serial}.{r}
 //   bundle, bundle/{region}                                     → bundle, bundle-{region}
+//   log/checkpoint, log/tile/…                                  → the same path (log/tile/0/x001/234…)
 
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +18,8 @@ export function edgeFile(dir: string, key: string): string | null {
   if (!isStoreKey(key)) return null;
   const entry = /^licence\/(\d+)\/(\d+)$/.exec(key);
   if (entry) return path.join(dir, 'licence', String(Math.floor(Number(entry[1]) / 1000)), `${entry[1]}.${entry[2]}`);
+  // The log's paths are tlog-tiles' own, already spread over directories of at most 1,000.
+  if (key.startsWith('log/')) return path.join(dir, ...key.split('/'));
   return path.join(dir, key.replace('/', '-'));
 }
 
@@ -38,7 +41,7 @@ export async function readEdgeText(dir: string, key: string): Promise<string | n
   return file === null ? null : readFile(file, 'utf8').catch(unpublishedIfMissing);
 }
 
-/** A binary artifact (a bundle) as published in `dir`, or null. */
+/** A binary artifact (a bundle, a log tile) as published in `dir`, or null. */
 export async function readEdgeBytes(dir: string, key: string): Promise<Uint8Array | null> {
   const file = edgeFile(dir, key);
   return file === null ? null : readFile(file).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)).catch(unpublishedIfMissing);
@@ -63,7 +66,7 @@ export function writeEdgeFile(dir: string, key: string, data: string | Uint8Arra
   writeFileAtomic(file, data, 0o644, flush);
 }
 
-/** Every key published in `dir` (for loading a directory into wrangler's local KV). */
+/** Every key published in `dir` (for loading a directory into wrangler's local KV): lists, entries, bundles, the log. */
 export function listEdgeKeys(dir: string): string[] {
   const keys: string[] = [];
   const walk = (sub: string) => {
@@ -71,7 +74,11 @@ export function listEdgeKeys(dir: string): string[] {
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(rel);
       else {
-        const key = /^licence\/\d+\/(\d+)\.(\d+)$/.exec(rel) ? rel.replace(/^licence\/\d+\/(\d+)\.(\d+)$/, 'licence/$1/$2') : rel.replace(/^bundle-/, 'bundle/');
+        const key = /^licence\/\d+\/(\d+)\.(\d+)$/.exec(rel)
+          ? rel.replace(/^licence\/\d+\/(\d+)\.(\d+)$/, 'licence/$1/$2')
+          : rel.startsWith('log/')
+            ? rel
+            : rel.replace(/^bundle-/, 'bundle/');
         if (isStoreKey(key) && edgeFile(dir, key) === path.join(dir, rel)) keys.push(key);
       }
     }
@@ -80,9 +87,24 @@ export function listEdgeKeys(dir: string): string[] {
   return keys.sort();
 }
 
-/** The file `wrangler kv bulk put` takes: [{ key, value }], values as strings. */
-export function kvBulkEntries(artifacts: Iterable<[string, string]>): { key: string; value: string }[] {
-  return [...artifacts].map(([key, value]) => ({ key, value }));
+export interface KvBulkEntry {
+  key: string;
+  value: string;
+  /** The value is the base64 of the bytes to store (a binary value: a log tile). */
+  base64?: true;
+}
+
+/**
+ * The file `wrangler kv bulk put` takes: [{ key, value }], texts as they are and binary values
+ * as base64 with `base64: true` (Cloudflare's bulk API decodes them; a JSON string cannot carry
+ * bytes that are not UTF-8). Only for --remote: wrangler 4's --local mode decodes base64
+ * values into a UTF-8 string, which mangles binary ones (scripts/dev-edge.ts loads the log
+ * through Miniflare's KV binding instead).
+ */
+export function kvBulkEntries(artifacts: Iterable<[string, string | Uint8Array]>): KvBulkEntry[] {
+  return [...artifacts].map(([key, value]) =>
+    typeof value === 'string' ? { key, value } : { key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'), base64: true },
+  );
 }
 
 /**

@@ -5,7 +5,9 @@
 // list pointing at nothing:
 //   1. the licence entries that changed, each under a new immutable key licence/{serial}/{r};
 //   2. the offline bundles, when asked for (cron, `qdyp publish`) or when there are none yet;
-//   3. the revision list and status list, then the key list and revoked-inspectors list.
+//   3. the transparency log's new entry bundles and hash tiles (log-publish.ts);
+//   4. the revision list and status list, then the key list and revoked-inspectors list;
+//   5. last of all, the log's checkpoint: it names a tree whose every tile is already there.
 // Only then is the target marked published, in the registry, for what was written: a crash
 // anywhere before leaves it pending, and the next publish writes it again (idempotently).
 // The key list is the one the root last signed (the root key is usually offline); everything
@@ -30,6 +32,7 @@ import {
   signStatusList,
   statusListUri,
   STATUS_VALUE,
+  LOG_CHECKPOINT_KEY,
   type BundleRow,
 } from '../core/index.ts';
 import { edgeHas, kvBulkEntries, writeEdgeFile } from './edge-store.ts';
@@ -37,6 +40,7 @@ import { RefusedError } from './errors.ts';
 import { syncFileSystem } from './files.ts';
 import { ed25519 } from './issuer/signing.ts';
 import { loadSigner } from './key-files.ts';
+import { buildLogPublication, logFiles, logSnapshot, markLogPublished } from './log-publish.ts';
 import { readConfig } from './registry/config.ts';
 import type { Registry } from './registry/db.ts';
 import { revocationCount, revokedJtis } from './registry/inspectors.ts';
@@ -49,6 +53,11 @@ export const KEY_LIST_RENEW_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** `wrangler kv bulk put` takes at most this many pairs a call. */
 export const KV_BULK_MAX = 10_000;
+/**
+ * …and a request of at most 100 MB, which wrangler does not split: a batch carries at most
+ * this many bytes of values (base64 counted as sent), leaving room for keys and JSON.
+ */
+export const KV_BULK_MAX_BYTES = 64 * 1024 * 1024;
 /** Above this many entries, files are flushed together (syncfs) rather than one by one. */
 const FLUSH_EACH_UP_TO = 200;
 /**
@@ -67,18 +76,31 @@ export interface PublishOptions {
   bundles?: boolean;
 }
 
+/** What buildPublication takes beyond the options: the log in full alone (an edge that lost its checkpoint). */
+interface BuildOptions extends PublishOptions {
+  /** Every log tile from 0 (default: `full`). */
+  fullLog?: boolean;
+}
+
 /** Everything one publication writes, in the order it is written. */
 export interface Publication {
   target: PublishTarget;
   /** Licence entries: [key, JWS]. */
   entries: [string, string][];
   bundles: [string, Uint8Array][];
-  /** The lists, last: [key, text]. */
+  /**
+   * The transparency log: new entry bundles and hash tiles (written before the lists), then
+   * `log/checkpoint`, the very last thing written. Empty when no log is published.
+   */
+  log: [string, Uint8Array | string][];
+  /** The lists: [key, text]. */
   lists: [string, string][];
   /** serial → revision of each entry written (what markPublished clears). */
   written: Map<number, number>;
   /** The change counter this publication covers. */
   changed: number;
+  /** The log sizes: the target's before and the checkpoint's (what markLogPublished records); null: no log. */
+  logSizes: { from: number; to: number; full: boolean } | null;
   /** Things the office must act on soon; publishing went ahead. */
   warnings: string[];
 }
@@ -98,7 +120,7 @@ export function keyListDue(registry: Registry, now: Date): boolean {
 }
 
 /** Signs what `target` lacks (everything, with `full`), as of one moment of the registry. */
-export async function buildPublication(registry: Registry, now: Date, target: PublishTarget, options: PublishOptions = {}): Promise<Publication> {
+export async function buildPublication(registry: Registry, now: Date, target: PublishTarget, options: BuildOptions = {}): Promise<Publication> {
   const db = registry.db;
   // One read transaction: every artifact describes the same moment of the registry.
   const snapshot = db.transaction(() => {
@@ -119,6 +141,8 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
       listIat,
       revocations: revocationCount(db),
       revokedJtis: revokedJtis(db, new Date(listIat * 1000 - REVOKED_LISTED_PAST_EXPIRY_MS).toISOString()),
+      // The log as of the same moment: every licence read here has its entries in it.
+      log: logSnapshot(db, target),
     };
   }).immediate();
   const { config, key } = snapshot;
@@ -141,7 +165,7 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
   const entries: [string, string][] = [];
   const written = new Map<number, number>();
   for (const licence of snapshot.licences) {
-    const input = licenceEntrySigningInput(licenceEntry(licence), { serial: licence.serial, rev: licence.revision, iat }, key.kid);
+    const input = licenceEntrySigningInput(licenceEntry(licence), { serial: licence.serial, rev: licence.revision, iat, log: licence.logIndex }, key.kid);
     entries.push([licenceEntryKey(licence.serial, licence.revision % 256), assembleJws(input, ed25519(signer.keyObject, encoder.encode(input)))]);
     written.set(licence.serial, licence.revision);
   }
@@ -165,10 +189,14 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
       bundles.push([bundleKey(region), await buildBundle({ keyList: config.keyList, statusList, revisionList, rows, region, time: signedAt }, signer)]);
     }
   }
+  const fullLog = options.fullLog ?? options.full ?? false;
+  const log = await buildLogPublication(registry, snapshot.log, config.origin, now, fullLog);
+  warnings.push(...log.warnings);
   return {
     target,
     entries,
     bundles,
+    log: logFiles(log),
     lists: [
       ['revision-list', revisionList],
       ['status-list', statusList],
@@ -177,27 +205,47 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
     ],
     written,
     changed: snapshot.state.changed,
+    logSizes: log.checkpoint === null ? null : { from: log.fromSize, to: log.size, full: fullLog },
     warnings,
   };
 }
 
+/** Marks `publication` published to its target: its entries, lists and log (inside the caller's transaction). */
+function markDone(registry: Registry, publication: Publication, now: Date): void {
+  markPublished(registry.db, publication.target, publication.changed, publication.written, now.toISOString());
+  if (publication.logSizes) markLogPublished(registry.db, publication.target, publication.logSizes);
+}
+
 /** Bytes a publication writes (values only): what a KV bill and bar P7 count. */
-export function publishedBytes(publication: Pick<Publication, 'entries' | 'bundles' | 'lists'>): number {
+export function publishedBytes(publication: Pick<Publication, 'entries' | 'bundles' | 'log' | 'lists'>): number {
   let bytes = 0;
   for (const [, text] of publication.entries) bytes += text.length;
   for (const [, data] of publication.bundles) bytes += data.length;
+  for (const [, value] of publication.log) bytes += value.length;
   for (const [, text] of publication.lists) bytes += text.length;
   return bytes;
 }
 
-/** Writes a publication to an edge directory in its order; entries flushed before any list. */
-export function writeEdge(dir: string, publication: Pick<Publication, 'entries' | 'bundles' | 'lists'>): void {
+/** The log's tiles and its checkpoint, apart: the tiles go before the lists, the checkpoint after. */
+function splitLog(log: Publication['log']): { tiles: [string, Uint8Array | string][]; checkpoint: [string, Uint8Array | string][] } {
+  return { tiles: log.filter(([key]) => key !== LOG_CHECKPOINT_KEY), checkpoint: log.filter(([key]) => key === LOG_CHECKPOINT_KEY) };
+}
+
+/**
+ * Writes a publication to an edge directory in its order; entries and log tiles flushed before
+ * any list, and the checkpoint after the lists: a publication cut short anywhere leaves the old
+ * checkpoint, whose tiles are all still there (they are never overwritten with other bytes).
+ */
+export function writeEdge(dir: string, publication: Pick<Publication, 'entries' | 'bundles' | 'log' | 'lists'>): void {
   fs.mkdirSync(dir, { recursive: true });
-  const flushEach = publication.entries.length <= FLUSH_EACH_UP_TO;
+  const log = splitLog(publication.log);
+  const flushEach = publication.entries.length + log.tiles.length <= FLUSH_EACH_UP_TO;
   for (const [key, text] of publication.entries) writeEdgeFile(dir, key, text, flushEach);
+  for (const [key, bytes] of log.tiles) writeEdgeFile(dir, key, bytes, flushEach);
   if (!flushEach) syncFileSystem(dir);
   for (const [key, bytes] of publication.bundles) writeEdgeFile(dir, key, bytes);
   for (const [key, text] of publication.lists) writeEdgeFile(dir, key, text);
+  for (const [key, text] of log.checkpoint) writeEdgeFile(dir, key, text);
 }
 
 /**
@@ -214,9 +262,11 @@ export async function publishLocal(registry: Registry, now: Date, options: Publi
       // An edge directory that lost its lists (wiped, or new) gets everything again.
       const bundles = options.bundles || !edgeHas(registry.edgeDir, 'bundle');
       const full = options.full || !edgeHas(registry.edgeDir, 'revision-list');
-      const publication = await buildPublication(registry, now, 'local', { ...options, full, bundles });
+      // One that lost its checkpoint gets every log tile again (what else it lost is unknown).
+      const fullLog = full || !edgeHas(registry.edgeDir, LOG_CHECKPOINT_KEY);
+      const publication = await buildPublication(registry, now, 'local', { ...options, full, bundles, fullLog });
       writeEdge(registry.edgeDir, publication);
-      markPublished(db, 'local', publication.changed, publication.written, now.toISOString());
+      markDone(registry, publication, now);
       db.exec('COMMIT');
       committed = true;
       return publication;
@@ -255,9 +305,10 @@ function runInherit(command: string, args: string[], cwd: string): number | null
 }
 
 /**
- * Publishes what Cloudflare lacks: entries in batches of at most 10,000 pairs, then the
- * bundles to R2, then the lists in one last batch. KV takes one write a second per key, so
- * changes in quick succession are merged: each run publishes everything pending at once.
+ * Publishes what Cloudflare lacks: entries and log tiles in batches of at most 10,000 pairs
+ * (and 64 MB), then the bundles to R2, then the lists and the log's checkpoint in one last
+ * batch. KV takes one write a second per key, so changes in quick succession are merged: each
+ * run publishes everything pending at once.
  */
 export async function publishToCloudflare(registry: Registry, now: Date, options: CloudflareOptions = {}): Promise<Publication> {
   return registry.exclusive(async () => {
@@ -275,6 +326,26 @@ export async function publishToCloudflare(registry: Registry, now: Date, options
   });
 }
 
+/** Pairs in batches `wrangler kv bulk put` takes: at most KV_BULK_MAX pairs and KV_BULK_MAX_BYTES of values each. */
+export function kvBatches<V extends string | Uint8Array>(pairs: readonly [string, V][]): [string, V][][] {
+  const batches: [string, V][][] = [];
+  let batch: [string, V][] = [];
+  let bytes = 0;
+  for (const pair of pairs) {
+    // A binary value travels as base64: four characters for every three bytes.
+    const size = typeof pair[1] === 'string' ? pair[1].length : Math.ceil(pair[1].length / 3) * 4;
+    if (batch.length === KV_BULK_MAX || (batch.length > 0 && bytes + size > KV_BULK_MAX_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(pair);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 /** A lease outlives a crashed publisher by at most this long. */
 const CLOUDFLARE_LEASE_MS = 30 * 60 * 1000;
 
@@ -288,14 +359,14 @@ async function publishToCloudflareLeased(registry: Registry, now: Date, options:
       throw new RefusedError('publish_failed', `${what} failed (exit ${status ?? 'signal'}); Cloudflare is not up to date and the change stays pending: run qdyp publish --to cloudflare again`);
     };
     try {
-      const batches: [string, string][][] = [];
-      for (let i = 0; i < publication.entries.length; i += KV_BULK_MAX) batches.push(publication.entries.slice(i, i + KV_BULK_MAX));
+      const log = splitLog(publication.log);
+      const batches = kvBatches([...publication.entries, ...log.tiles]);
       for (const [n, batch] of batches.entries()) {
         const file = path.join(dir, `entries-${n}.json`);
         fs.writeFileSync(file, JSON.stringify(kvBulkEntries(batch)), { mode: 0o600 });
         const { command, args } = wranglerBulkPutCommand(file);
         const status = run(command, args, cwd);
-        if (status !== 0) fail('wrangler kv bulk put (licence entries)', status);
+        if (status !== 0) fail('wrangler kv bulk put (licence entries and log tiles)', status);
       }
       for (const [key, bytes] of publication.bundles) {
         const file = path.join(dir, key.replace('/', '-'));
@@ -305,14 +376,14 @@ async function publishToCloudflareLeased(registry: Registry, now: Date, options:
         if (status !== 0) fail(`wrangler r2 object put (${key})`, status);
       }
       const file = path.join(dir, 'lists.json');
-      fs.writeFileSync(file, JSON.stringify(kvBulkEntries(publication.lists)), { mode: 0o600 });
+      fs.writeFileSync(file, JSON.stringify(kvBulkEntries([...publication.lists, ...log.checkpoint])), { mode: 0o600 });
       const { command, args } = wranglerBulkPutCommand(file);
       const status = run(command, args, cwd);
       if (status !== 0) fail('wrangler kv bulk put (lists)', status);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    registry.db.transaction(() => markPublished(registry.db, 'cloudflare', publication.changed, publication.written, now.toISOString()))();
+    registry.db.transaction(() => markDone(registry, publication, now))();
     return publication;
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
-import { bundleKey, licenceEntryKey, openBundle, rootTrust, verifySeal } from '../../src/core/index.ts';
+import { bundleKey, licenceEntryKey, LOG_CHECKPOINT_KEY, logEntriesKey, logTileKey, openBundle, rootTrust, verifySeal } from '../../src/core/index.ts';
 import { edgeFile, listEdgeKeys, readEdgeBytes, trustFromEdge } from '../../src/node/edge-store.ts';
 import { addHolder, compromiseKey, issueLicence, refreshKeyList, revokeLicence, rotateKey, suspendLicence, updateHolder, updateLicence } from '../../src/node/issuer/index.ts';
 import { readPrivateKey } from '../../src/node/key-files.ts';
@@ -11,6 +11,7 @@ import { BUNDLE_REGIONS, keyListDue, keyListExpiry, KV_BULK_MAX, publishedBytes,
 import { readConfig } from '../../src/node/registry/config.ts';
 import { activeKey } from '../../src/node/registry/keys.ts';
 import { getLicence } from '../../src/node/registry/licences.ts';
+import { logSize } from '../../src/node/registry/log.ts';
 import { unpublished } from '../../src/node/registry/publishing.ts';
 import { apiRegistry, USCC } from './support.ts';
 
@@ -45,8 +46,11 @@ describe('publish', () => {
         'revoked-inspectors',
         ...BUNDLE_REGIONS.map(bundleKey),
         ...licences.map((l) => licenceEntryKey(l.serial, getLicence(ctx.registry.db, l.number)!.revision % 256)),
+        // The transparency log (log-publish.test.ts): its first tile, bundle and checkpoint.
+        ...publication.log.map(([key]) => key),
       ].sort(),
     );
+    expect(publication.log.map(([key]) => key)).toEqual([logEntriesKey(0, logSize(ctx.registry.db)), logTileKey(0, 0, logSize(ctx.registry.db)), LOG_CHECKPOINT_KEY]);
     // Temp files are renamed into place, and entries sit in per-thousand folders.
     expect(fs.readdirSync(ctx.registry.edgeDir).filter((f) => f.startsWith('.'))).toEqual([]);
     expect(edgeFile(ctx.registry.edgeDir, 'licence/1234/7')).toBe(path.join(ctx.registry.edgeDir, 'licence', '1', '1234.7'));
@@ -159,9 +163,14 @@ describe('publish', () => {
     });
     expect(seen.every((s) => s.command === 'npx' && s.cwd === '/somewhere' && s.mode === 0o600)).toBe(true);
     expect(seen[0]!.args.slice(0, 7)).toEqual(['wrangler', 'kv', 'bulk', 'put', '--remote', '--binding', 'QDYP_KV']);
-    expect((seen[0]!.file as { key: string }[]).map((e) => e.key)).toEqual(licences.map((l) => licenceEntryKey(l.serial, getLicence(ctx.registry.db, l.number)!.revision % 256)));
+    // …then the log's tiles, in the same batch.
+    expect((seen[0]!.file as { key: string }[]).map((e) => e.key)).toEqual([
+      ...licences.map((l) => licenceEntryKey(l.serial, getLicence(ctx.registry.db, l.number)!.revision % 256)),
+      logEntriesKey(0, logSize(ctx.registry.db)),
+      logTileKey(0, 0, logSize(ctx.registry.db)),
+    ]);
     expect(seen.slice(1, 1 + BUNDLE_REGIONS.length).map((s) => s.args.slice(0, 5))).toEqual(BUNDLE_REGIONS.map((r) => ['wrangler', 'r2', 'object', 'put', `qdyp-bundles/${bundleKey(r)}`]));
-    expect((seen.at(-1)!.file as { key: string }[]).map((e) => e.key)).toEqual(['revision-list', 'status-list', 'key-list', 'revoked-inspectors']);
+    expect((seen.at(-1)!.file as { key: string }[]).map((e) => e.key)).toEqual(['revision-list', 'status-list', 'key-list', 'revoked-inspectors', LOG_CHECKPOINT_KEY]);
     expect(unpublished(ctx.registry.db)).toEqual([]);
   });
 });

@@ -49,12 +49,14 @@ Run it daily from cron: status lists expire 14 days after they are signed.`,
       for (const warning of local.warnings) cli.err(`warning: ${warning}`);
       const remote = to === 'cloudflare' ? await publishToCloudflare(registry, ctx.now, { full, cwd: cli.io.cwd, bucket: cli.io.env.QDYP_R2_BUNDLES || undefined }) : null;
       const version = readConfig(registry.db).keyListVersion;
-      const counts = (p: typeof local) => ({ entries: p.entries.length, bundles: p.bundles.length, bytes: publishedBytes(p) });
+      // logSize: the size of the checkpoint published (null: no log published; the warnings say why).
+      const counts = (p: typeof local) => ({ entries: p.entries.length, bundles: p.bundles.length, logSize: p.logSizes?.to ?? null, bytes: publishedBytes(p) });
       if (parsed.json) {
         cli.json({ to, edgeDir: registry.edgeDir, keyListVersion: version, publishedAt: ctx.now.toISOString(), local: counts(local), cloudflare: remote && counts(remote), warnings: local.warnings });
       } else {
         const where = to === 'local' ? registry.edgeDir : `${registry.edgeDir} and Cloudflare (KV QDYP_KV, R2 bundles)`;
-        cli.out(`Published to ${where} at ${ctx.now.toISOString()} (key list version ${version}; ${local.entries.length} licence entr${local.entries.length === 1 ? 'y' : 'ies'}, ${local.bundles.length} bundles).`);
+        const log = local.logSizes ? `, the log's checkpoint at ${local.logSizes.to} entr${local.logSizes.to === 1 ? 'y' : 'ies'}` : '';
+        cli.out(`Published to ${where} at ${ctx.now.toISOString()} (key list version ${version}; ${local.entries.length} licence entr${local.entries.length === 1 ? 'y' : 'ies'}, ${local.bundles.length} bundles${log}).`);
       }
       return EXIT.ok;
     });
