@@ -127,14 +127,16 @@ function current<T extends { iat: number; exp: number }>(artifact: T | null, tim
   return artifact && t < artifact.exp * 1000 && artifact.iat * 1000 <= t + MAX_SKEW_MS ? artifact : null;
 }
 
-function verdict(code: Outcome, time: Date, ctx: TrustContext, licence: LicenceEntry | null = null): Verdict {
+function verdict(code: Outcome, time: Date, ctx: TrustContext, shown: LicenceEntry | null = null): Verdict {
   const usable = current(ctx.statusList, time);
+  // The log index is the verdict's (one place in pages and JSON), not a detail of the licence.
+  const { logIndex = null, ...licence } = shown ?? {};
   return {
     code,
     authorized: code === 'authorized',
-    licence,
+    licence: shown && (licence as LicenceEntry),
     statusAsOf: usable ? usable.asOf : null,
     checkedAt: time.toISOString(),
-    logIndex: licence?.logIndex ?? null,
+    logIndex,
   };
 }

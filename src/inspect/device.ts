@@ -5,8 +5,16 @@
 // stored; a sync that fails leaves the last good data exactly as it was, and is remembered
 // (and shown) until one succeeds. Storage is behind DeviceStore: IndexedDB in the page, a Map
 // in the tests.
+//
+// The transparency log: each sync also fetches the log's checkpoint, verifies it with the
+// key list's log keys, and checks it is consistent with the last one this device accepted
+// (the consistency proof from the tiles it fetches: log-succession.ts, as the verifier does).
+// A device shown a log that contradicts the one it saw before has been shown a split view: the
+// sync fails, saying so, and nothing of it is saved. A log not published, unreachable or not
+// verifiable is left for the next sync (the lists themselves are checked as before).
 
-import { buildTrustContext, openBundle, QdypError, type Codecs, type OpenedBundle, type RootTrust, type TrustContext } from '../core/index.ts';
+import { buildTrustContext, logTileKey, openBundle, QdypError, type Codecs, type OpenedBundle, type RootTrust, type TileReader, type TrustContext, type TrustedKeyList } from '../core/index.ts';
+import { checkSuccession, openLogCheckpoint } from '../core/log-succession.ts';
 
 /** The device's saved state: one record, written whole, so a crash never leaves half a sync. */
 export interface SavedTrust {
@@ -38,7 +46,7 @@ export interface SyncAttempt {
   error?: SyncError;
 }
 
-export type SyncError = 'offline' | 'http' | 'not_published' | 'refused' | 'rolled_back' | 'stale' | 'storage';
+export type SyncError = 'offline' | 'http' | 'not_published' | 'refused' | 'rolled_back' | 'stale' | 'storage' | 'log_inconsistent';
 
 export interface DeviceStore {
   get<T>(key: string): Promise<T | undefined>;
@@ -91,13 +99,47 @@ function usable(ctx: TrustContext, now: Date): 'ok' | 'refused' | 'stale' {
   return 'ok';
 }
 
+/** Where the device keeps the last log checkpoint it accepted (a signed note), beside 'trust'. */
+export const LOG_CHECKPOINT = 'logCheckpoint';
+
 export class Device {
   constructor(
     private readonly store: DeviceStore,
     private readonly root: RootTrust,
     private readonly deviceClock: () => number = Date.now,
     private readonly codecs: Codecs = {},
+    /** The names the programme's log checkpoints carry (`{host}/log` for the verify hosts). */
+    private readonly logNames: readonly string[] = [],
   ) {}
+
+  /**
+   * The log's checkpoint to save after this sync (null: nothing new), or 'inconsistent' when it
+   * contradicts the one saved before. Reads only the server's log; never throws.
+   */
+  private async checkLog(fetcher: (path: string) => Promise<Response>, keyList: TrustedKeyList): Promise<string | null | 'inconsistent'> {
+    let note: string;
+    try {
+      const res = await fetcher('/log/checkpoint');
+      if (!res.ok) return null;
+      note = await res.text();
+    } catch {
+      return null;
+    }
+    const offered = await openLogCheckpoint(note, keyList, this.logNames).catch(() => null);
+    if (!offered) return null;
+    const held = await this.store.get<string>(LOG_CHECKPOINT).catch(() => undefined);
+    // None yet, or one the key list no longer vouches for (its log key compromised): start from this one.
+    const previous = typeof held === 'string' ? await openLogCheckpoint(held, keyList, [offered.origin]).catch(() => null) : null;
+    if (!previous) return note;
+    const readTile: TileReader = async (level, index, width) => {
+      const res = await fetcher(`/${logTileKey(level, index, width)}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    const succession = await checkSuccession(previous, offered, readTile).catch(() => ({ kind: 'unchecked' as const }));
+    if (succession.kind === 'fork' || succession.kind === 'inconsistent') return 'inconsistent';
+    return succession.kind === 'newer' ? note : null;
+  }
 
   /** Opens what is saved, under the floors saved with it. */
   async load(): Promise<DeviceTrust> {
@@ -201,10 +243,12 @@ export class Device {
     if (state === 'stale') return fail('stale');
     // An older bundle of the same district never replaces a newer one.
     if (current.saved?.region === region && opened.iat < floors.bundleIat) return fail('rolled_back', 'the bundle is older than the one on this device');
+    const log = await this.checkLog(fetcher, opened.context.keyList!);
+    if (log === 'inconsistent') return fail('log_inconsistent', 'the public log contradicts the one this device saw before');
     const nextFloors = raiseFloors(floors, opened);
     const attempt: SyncAttempt = { at: this.deviceClock(), ok: true };
     try {
-      await this.store.put({ trust: candidate, floors: nextFloors, lastAttempt: attempt });
+      await this.store.put({ trust: candidate, floors: nextFloors, lastAttempt: attempt, ...(log ? { [LOG_CHECKPOINT]: log } : {}) });
     } catch {
       return fail('storage');
     }

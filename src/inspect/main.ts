@@ -35,6 +35,7 @@ const SYNC_ERRORS: Record<Locale, Record<SyncError, string>> = {
     rolled_back: '服务器的数据比本机的旧，已拒收',
     stale: '服务器的数据已过期，已拒收',
     storage: '本机存储空间不足',
+    log_inconsistent: '公开日志与本机此前看到的不一致（可能被改写），本次同步已拒收',
   },
   en: {
     offline: 'the server could not be reached',
@@ -44,6 +45,7 @@ const SYNC_ERRORS: Record<Locale, Record<SyncError, string>> = {
     rolled_back: 'the server’s data is older than this device’s and was refused',
     stale: 'the server’s data has expired and was refused',
     storage: 'this device is out of storage',
+    log_inconsistent: 'the public log contradicts the one this device saw before (it may have been rewritten), so this sync was refused',
   },
 };
 
@@ -551,7 +553,9 @@ async function boot(): Promise<void> {
   } catch {
     root = null;
   }
-  const device = db && root ? new Device(db, root) : null;
+  // The log's name is the verify origin's host and /log: the hosts built into the page, or this one.
+  const logNames = [...new Set([...config.hosts, location.host].map((host) => `${host.toLowerCase()}/log`))];
+  const device = db && root ? new Device(db, root, Date.now, {}, logNames) : null;
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/inspect/sw.js', { scope: '/inspect' }).catch(() => {});
   }

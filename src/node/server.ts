@@ -1,9 +1,10 @@
 // The Node entry: the same verifier app, reading published artifacts from an edge directory
 // (what `qdyp publish --to local` writes; edge-store.ts maps store keys to its files), served
-// by @hono/node-server, with the newest accepted lists kept in the verifier's own data
-// directory so a restart never goes back to an older list. Other apps (portal, console) can
+// by @hono/node-server, with the newest accepted lists and the log checkpoint in use kept in
+// the verifier's own data directory so a restart never goes back to an older one. Other apps (portal, console) can
 // be mounted beside it on the same port, or served without it (startAppsServer).
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +13,23 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { nodeCodecs } from './codecs.ts';
 import { Hono } from 'hono';
-import type { ContactPublicJwk, PublicJwk } from '../core/index.ts';
+import type { ContactPublicJwk, PublicJwk, Sha256 } from '../core/index.ts';
 import { clientAddress, trustedProxies } from './accounts/client-address.ts';
-import { createVerifier, INSPECT_ASSET_DIR, keepNewer, KEPT_SLOTS, type ArtifactSource, type AssetSource, type InspectBuild, type KeptLists, type Mount, type TrustKeeper } from '../web/index.ts';
+import {
+  createVerifier,
+  INSPECT_ASSET_DIR,
+  keepLog,
+  keepNewer,
+  KEPT_SLOTS,
+  type ArtifactSource,
+  type AssetSource,
+  type InspectBuild,
+  type KeptLists,
+  type KeptLog,
+  type LogKeeper,
+  type Mount,
+  type TrustKeeper,
+} from '../web/index.ts';
 import { readEdgeBytes, readEdgeText } from './edge-store.ts';
 import { openReportInbox } from './report-inbox.ts';
 import { writeFileAtomic } from './files.ts';
@@ -82,6 +97,45 @@ export function fileTrustKeeper(dataDir: string): TrustKeeper {
   };
 }
 
+/** The file beside trust.json that holds the log checkpoint in use and any split view seen. */
+export const LOG_FILE = 'log.json';
+
+/**
+ * The log checkpoint in use and the first split view seen, in `dataDir/log.json` (written whole
+ * and atomically; see log-keeper.ts for what replaces what). The verifier's own directory, like
+ * trust.json: an edge store that can be written to must not be able to reset the floor, nor
+ * clear a split view once seen.
+ */
+export function fileLogKeeper(dataDir: string): LogKeeper {
+  const file = path.join(dataDir, LOG_FILE);
+  const load = async (): Promise<KeptLog> => {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    const value = JSON.parse(text) as Record<string, unknown>;
+    const kept: KeptLog = {};
+    if (typeof value?.checkpoint === 'string') kept.checkpoint = value.checkpoint;
+    if (typeof value?.splitView === 'string') kept.splitView = value.splitView;
+    return kept;
+  };
+  return {
+    load,
+    async keep(log) {
+      const next = keepLog(await load().catch(() => ({})), log);
+      if (!next) return;
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      writeFileAtomic(file, `${JSON.stringify(next)}\n`, 0o600);
+    },
+  };
+}
+
+/** node:crypto's SHA-256 for the log's proofs: WebCrypto's promise per hash costs far more. */
+const nodeSha256: Sha256 = (data) => createHash('sha256').update(data).digest();
+
 export interface ServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
@@ -134,6 +188,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const verifier = createVerifier({
     source: directorySource(options.edgeDir),
     keeper: options.dataDir ? fileTrustKeeper(options.dataDir) : undefined,
+    logKeeper: options.dataDir ? fileLogKeeper(options.dataDir) : undefined,
+    sha256: nodeSha256,
     root: options.rootJwk,
     verifyOrigin: options.verifyOrigin,
     mounts: options.mounts,

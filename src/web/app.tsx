@@ -4,7 +4,7 @@
 
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { STATUS_TTL_S, type Codecs, type ContactPublicJwk, type PublicJwk } from '../core/index.ts';
+import { logOrigin, STATUS_TTL_S, type Codecs, type ContactPublicJwk, type PublicJwk, type Sha256 } from '../core/index.ts';
 import type { ArtifactSource } from './artifact-source.ts';
 import { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 import { compress } from 'hono/compress';
@@ -14,6 +14,10 @@ import { inspectFile, inspectPage } from './routes/inspect.ts';
 import { verifyApi } from './routes/api.ts';
 import { bundle, health, jwks, publishedList } from './routes/artifacts.ts';
 import { scanPage } from './routes/scan.ts';
+import { logCheckpoint, logEntry, logIndexPage, logTileFile } from './routes/log.ts';
+import { LogCache } from './log-cache.ts';
+import type { LogKeeper } from './log-keeper.ts';
+import { LogReader } from './log-reader.ts';
 import { DEFAULT_TTL_MS, TrustCache } from './trust-cache.ts';
 import type { TrustKeeper } from './trust-keeper.ts';
 import { VerdictCache } from './verdict-cache.ts';
@@ -34,6 +38,10 @@ export interface VerifierDeps {
   source: ArtifactSource;
   /** Where the newest accepted lists outlive this isolate or process (see trust-keeper.ts). */
   keeper?: TrustKeeper;
+  /** Where the log checkpoint in use and any split view seen outlive it (see log-keeper.ts). */
+  logKeeper?: LogKeeper;
+  /** SHA-256 for the log's proofs where the runtime has a faster one than WebCrypto's (Node). */
+  sha256?: Sha256;
   /** The pinned root public key (QDYP_ROOT_JWK); null or invalid: every verdict is cannot_confirm. */
   root: PublicJwk | null;
   /** Defaults to the real time; tests pass their own. */
@@ -81,7 +89,7 @@ export interface VerifierDeps {
   rateLimit?: RateLimit;
 }
 
-const KNOWN_PATHS = ['/', '/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
+const KNOWN_PATHS = ['/', '/log', '/log/checkpoint', '/log/tile/*', '/log/entry/*', '/inspect', '/inspect/*', '/v/*', '/V/*', '/api/v1/verify', '/api/v1/key-list', '/api/v1/status-list', '/api/v1/revision-list', '/api/v1/bundle', '/.well-known/jwks.json', '/healthz'];
 const ALLOW = 'GET, HEAD';
 
 export function createApp(deps: VerifierDeps): Hono {
@@ -101,23 +109,27 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   }
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? ((line: string) => console.log(`qdyp verifier: ${line}`));
+  const trust = new TrustCache({
+    source: deps.source,
+    keeper: deps.keeper,
+    root: deps.root,
+    ttlMs,
+    entryCacheBytes: deps.entryCacheBytes ?? DEFAULT_ENTRY_CACHE_BYTES,
+    clock,
+    log,
+    minKeyListVersion: deps.minKeyListVersion,
+    codecs: deps.codecs,
+  });
+  const logReader = new LogReader(deps.source, deps.sha256);
   const v: RouteDeps = {
-    trust: new TrustCache({
-      source: deps.source,
-      keeper: deps.keeper,
-      root: deps.root,
-      ttlMs,
-      entryCacheBytes: deps.entryCacheBytes ?? DEFAULT_ENTRY_CACHE_BYTES,
-      clock,
-      log,
-      minKeyListVersion: deps.minKeyListVersion,
-      codecs: deps.codecs,
-    }),
+    trust,
     verdicts: new VerdictCache(ttlMs),
     clock,
     ttlMs,
     officialHost: deps.verifyOrigin ? officialHost(deps.verifyOrigin) : null,
     log,
+    logCache: new LogCache({ source: deps.source, trust, reader: logReader, keeper: deps.logKeeper, names: logNames(deps), ttlMs, clock, log }),
+    logReader,
   };
 
   if (!deps.verifyOrigin) log('no official verify origin configured (QDYP_VERIFY_ORIGIN): pages will name none');
@@ -142,6 +154,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   app.get('/api/v1/bundle', bundle(v));
   app.get('/.well-known/jwks.json', jwks(v));
   app.get('/healthz', health(v));
+  app.get('/log', logIndexPage(v));
+  app.get('/log/checkpoint', logCheckpoint(v));
+  app.get('/log/tile/*', logTileFile(v));
+  app.get('/log/entry/*', logEntry(v));
   const limiter = deps.rateLimit ?? new MemoryRates({ address: deps.reportRate, inspector: deps.inspectorRate });
   const form: ReportFormDeps = { v, inbox: deps.inbox, contactKey: deps.contactKey ?? null, clientAddress: deps.clientAddress ?? (() => null), limiter };
   app.get('/report', reportForm(form));
@@ -161,7 +177,13 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     log(`unexpected ${error instanceof Error ? error.name : 'error'} on ${c.req.method} ${c.req.routePath}`);
     return wantsJson(c) ? json(500, { error: 'internal', message: 'Something went wrong' }) : noticePage(pageContext(c, v), 'error');
   });
-  return { app, refresh: () => v.trust.expire() };
+  return {
+    app,
+    refresh: () => {
+      v.trust.expire();
+      v.logCache.expire();
+    },
+  };
 }
 
 function methodNotAllowed(v: RouteDeps) {
@@ -169,6 +191,15 @@ function methodNotAllowed(v: RouteDeps) {
     const headers = { allow: ALLOW };
     return wantsJson(c) ? json(405, { error: 'method_not_allowed', message: `Use ${ALLOW}` }, headers) : noticePage(pageContext(c, v), 'methodNotAllowed', headers);
   };
+}
+
+/**
+ * The names the log's checkpoints may carry: the verify origin's, and the registry's where its
+ * seals print another (the demo's); none configured, each request's own origin names it.
+ */
+function logNames(deps: VerifierDeps): string[] {
+  const origins = [deps.verifyOrigin, ...(deps.sealOrigins ?? [])].filter((o): o is string => typeof o === 'string' && o !== '');
+  return [...new Set(origins.map((o) => logOrigin(o)))];
 }
 
 function officialHost(origin: string): string {

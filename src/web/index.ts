@@ -5,6 +5,7 @@ export { parseVerifierConfig, type SettingNames, type VerifierConfig, type Verif
 export { DEFAULT_ENTRY_CACHE_BYTES } from './entry-cache.ts';
 export { parseRootJwk } from './root.ts';
 export { DEFAULT_TTL_MS } from './trust-cache.ts';
+export { claimedSize, keepLog, parseSplitView, type KeptLog, type LogKeeper, type SplitView } from './log-keeper.ts';
 export { isNewerRank, keepNewer, KEPT_SLOTS, LIST_SLOTS, listRank, type KeptLists, type KeptSlot, type ListRank, type ListRanks, type ListSlot, type TrustKeeper } from './trust-keeper.ts';
 export { INSPECT_ASSET_DIR, INSPECT_CONTENT_TYPES, INSPECT_FILES, isInspectFile, type AssetSource, type InspectBuild, type InspectFile } from './inspect-assets.ts';
 export { InboxUnavailable, type AddResult, type ReportInbox, type ReportInput, type ReportRecord } from './reports/inbox.ts';

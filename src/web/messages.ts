@@ -1,7 +1,7 @@
 // The scan page's own words (outcome texts, field labels, tiers and sectors come from
 // src/core/messages, shared with the inspector page and the CLI).
 
-import type { Locale } from '../core/index.ts';
+import type { KeyLogEvent, KeyRole, KeyStatus, LicenceLogEvent, Locale } from '../core/index.ts';
 
 export interface PageMessages {
   programme: string;
@@ -25,6 +25,59 @@ export interface PageMessages {
   /** The verifier's home page (/): how to check, and where to report or inspect. */
   home: { title: string; body: string; inspectLead: string; inspectLink: string };
   report: ReportMessages;
+  log: LogMessages;
+}
+
+/** The transparency log's pages (/log, /log/entry/N) and the scan page's line about it. */
+export interface LogMessages {
+  title: string;
+  intro: string;
+  /** The scan page's link to the licence's latest entry. */
+  logged: (index: number) => string;
+  checkpointHeading: string;
+  size: string;
+  root: string;
+  /** The newest entry's time: the checkpoint itself carries none. */
+  time: string;
+  signed: string;
+  checkpointLink: string;
+  newestHeading: string;
+  newestUnverified: string;
+  empty: string;
+  auditHeading: string;
+  audit: string;
+  notPublished: { title: string; body: string };
+  unavailable: { title: string; body: string };
+  refused: { older: (size: number, inUse: number) => string; unchecked: (size: number) => string; unverified: string; split: string };
+  splitView: { title: string; body: string; fork: string; inconsistent: string; accepted: string; offered: string; seenAt: string; evidence: string };
+  entry: {
+    title: (index: number) => string;
+    verified: string;
+    verifiedBody: (size: number) => string;
+    failed: string;
+    failedBody: string;
+    unreadable: string;
+    event: string;
+    time: string;
+    serial: string;
+    sealKid: string;
+    keys: string;
+    keyList: string;
+    keyListValue: (version: number) => string;
+    keyListSha256: string;
+    leafHash: string;
+    proofHeading: string;
+    proofBody: string;
+    treeSize: string;
+    download: string;
+    back: string;
+    notYet: { title: string; body: (index: number, size: number) => string };
+  };
+  events: Record<LicenceLogEvent | KeyLogEvent | 'holder.update', string>;
+  keyRoles: Record<KeyRole, string>;
+  keyStatuses: Record<KeyStatus, string>;
+  /** One entry in the newest list: "entry N". */
+  entryLabel: (index: number) => string;
 }
 
 /** The shopper's report form (/report) and the pages it answers with. */
@@ -140,6 +193,81 @@ const zhCN: PageMessages = {
       unavailable: { title: '暂时无法接收举报', body: '请稍后再试，或拨打 12315 消费者投诉举报热线。' },
     },
   },
+  log: {
+    title: '公开日志',
+    intro: '青岛优品工程办公室对每一次许可的签发、变更、续期、暂停、恢复和撤销，以及持证主体信息和签名密钥的变动，都记入这份只能追加、不能改写的公开日志。任何人都可以核对：办公室没有暗中签发、修改或撤销任何许可。',
+    logged: (index) => `已记入公开日志：条目 ${index}`,
+    checkpointHeading: '当前检查点',
+    size: '条目总数',
+    root: '树根哈希',
+    time: '最新条目时间',
+    signed: '检查点的签名已由本站验证：签名密钥列在根密钥签署的密钥清单中。',
+    checkpointLink: '下载签名检查点',
+    newestHeading: '最新条目',
+    newestUnverified: '发布的最新条目与检查点不符，本站不予显示。',
+    empty: '日志中还没有条目。',
+    auditHeading: '自行核查',
+    audit: '检查点和日志分片按 C2SP tlog-tiles 格式公开发布，可用 qdyp log verify 等工具独立核查整份日志。',
+    notPublished: { title: '公开日志尚未发布', body: '本站还没有可以验证的日志检查点。请稍后再试。' },
+    unavailable: { title: '暂时无法读取公开日志', body: '日志文件暂时无法读取，请稍后再试。' },
+    refused: {
+      older: (size, inUse) => `发布的检查点（${size} 条）比本站已接受的检查点（${inUse} 条）更旧，已拒绝；本站继续使用已接受的检查点。`,
+      unchecked: (size) => `发布了新的检查点（${size} 条），本站尚未能核对其一致性，暂时继续使用已接受的检查点。`,
+      unverified: '发布的检查点未能通过签名验证，已拒绝；本站继续使用已接受的检查点。',
+      split: '最新发布的检查点与本站此前接受的不一致，已拒绝。',
+    },
+    splitView: {
+      title: '警告：公开日志出现不一致',
+      body: '本站收到的日志检查点与它此前接受的检查点互相矛盾。这可能意味着日志被改写，或不同的人看到了不同的日志。本站拒绝了新的检查点，继续使用此前接受的检查点。',
+      fork: '两个检查点条目数相同，树根却不同。',
+      inconsistent: '根据发布的日志分片，新的检查点无法证明包含此前的检查点。',
+      accepted: '此前接受的检查点',
+      offered: '被拒绝的检查点',
+      seenAt: '发现时间',
+      evidence: '两个检查点都带有日志密钥的签名，可作为证据交给任何人核对：',
+    },
+    entry: {
+      title: (index) => `日志条目 ${index}`,
+      verified: '已验证',
+      verifiedBody: (size) => `本站根据发布的日志分片计算出此条目的包含证明，并用当前检查点（${size} 条）的树根核对无误：此条目确实在公开日志中，且内容未被改动。`,
+      failed: '未通过验证',
+      failedBody: '发布的日志分片与当前检查点不符，无法证明此条目在日志中。本站不显示其内容。',
+      unreadable: '此条目的内容无法解析。',
+      event: '事件',
+      time: '时间',
+      serial: '许可序号 / 修订',
+      sealKid: '标识签名密钥',
+      keys: '涉及的密钥',
+      keyList: '密钥清单',
+      keyListValue: (version) => `第 ${version} 版`,
+      keyListSha256: '密钥清单 SHA-256',
+      leafHash: '叶哈希',
+      proofHeading: '包含证明',
+      proofBody: '从此条目的叶哈希起，依次与下列哈希合并，即得到当前检查点的树根：',
+      treeSize: '检查点条目数',
+      download: '下载证明文件（.tlog-proof）',
+      back: '返回公开日志',
+      notYet: { title: '此条目不在公开日志中', body: (index, size) => `条目 ${index} 尚未（或并未）记入已发布的日志：当前检查点只有 ${size} 条（条目 0 至 ${Math.max(0, size - 1)}）。` },
+    },
+    events: {
+      'licence.issue': '签发许可',
+      'licence.update': '变更许可内容',
+      'licence.renew': '许可续期',
+      'licence.reseal': '重新签发标识',
+      'licence.suspend': '暂停许可',
+      'licence.reinstate': '恢复许可',
+      'licence.revoke': '撤销许可',
+      'licence.existing': '记入既有许可',
+      'holder.update': '变更持证主体信息',
+      'key.init': '启用密钥',
+      'key.rotate': '轮换密钥',
+      'key.compromise': '标记密钥泄露',
+      'key_list.sign': '签署密钥清单',
+    },
+    keyRoles: { issue: '签发密钥', log: '日志密钥' },
+    keyStatuses: { active: '使用中', retired: '已停用', compromised: '已泄露' },
+    entryLabel: (index) => `条目 ${index}`,
+  },
 };
 
 const en: PageMessages = {
@@ -218,6 +346,81 @@ const en: PageMessages = {
       tooMany: { title: 'Too many reports', body: 'You have just sent several reports. Please try again later, or call 12315.' },
       unavailable: { title: 'Reports cannot be taken right now', body: 'Please try again later, or call the 12315 consumer complaints hotline.' },
     },
+  },
+  log: {
+    title: 'Public log',
+    intro: 'The Qingdao Premium Products office records every licence it issues, changes, renews, suspends, reinstates or revokes, every change to a holder’s details and every signing-key event in this public log, which can only grow and never be rewritten. Anyone can check that the office never issued, changed or revoked a licence in secret.',
+    logged: (index) => `Recorded in the public log as entry ${index}`,
+    checkpointHeading: 'Current checkpoint',
+    size: 'Entries',
+    root: 'Tree root',
+    time: 'Newest entry',
+    signed: 'This site verified the checkpoint’s signature: its key is in the key list the programme’s root key signed.',
+    checkpointLink: 'Download the signed checkpoint',
+    newestHeading: 'Newest entries',
+    newestUnverified: 'The newest entries as published do not match the checkpoint, so this site does not show them.',
+    empty: 'The log has no entries yet.',
+    auditHeading: 'Check it yourself',
+    audit: 'The checkpoint and the log’s tiles are published in the C2SP tlog-tiles format: tools such as qdyp log verify check the whole log independently.',
+    notPublished: { title: 'The public log is not published yet', body: 'This site has no log checkpoint it could verify yet. Please try again later.' },
+    unavailable: { title: 'The public log cannot be read right now', body: 'The log’s files cannot be read at the moment. Please try again later.' },
+    refused: {
+      older: (size, inUse) => `The published checkpoint (${size} entries) is older than the one this site accepted (${inUse} entries) and was refused; this site keeps using the one it accepted.`,
+      unchecked: (size) => `A new checkpoint (${size} entries) is published; this site could not check it yet and keeps using the one it accepted for now.`,
+      unverified: 'The published checkpoint failed its signature check and was refused; this site keeps using the one it accepted.',
+      split: 'The newest published checkpoint contradicts the one this site accepted before and was refused.',
+    },
+    splitView: {
+      title: 'Warning: the public log is inconsistent',
+      body: 'This site was given a log checkpoint that contradicts one it had accepted. The log may have been rewritten, or different people may be shown different logs. This site refused the new checkpoint and keeps using the one it accepted.',
+      fork: 'Both checkpoints have the same number of entries but different tree roots.',
+      inconsistent: 'The published tiles cannot prove that the new checkpoint contains the earlier one.',
+      accepted: 'Checkpoint accepted before',
+      offered: 'Checkpoint refused',
+      seenAt: 'Seen',
+      evidence: 'Both checkpoints carry the log key’s signature: evidence anyone can check.',
+    },
+    entry: {
+      title: (index) => `Log entry ${index}`,
+      verified: 'Verified',
+      verifiedBody: (size) => `This site computed this entry’s inclusion proof from the published tiles and checked it against the root of the current checkpoint (${size} entries): the entry is in the public log, unchanged.`,
+      failed: 'Not verified',
+      failedBody: 'The published tiles do not match the current checkpoint, so this entry cannot be proved to be in the log. This site does not show its contents.',
+      unreadable: 'This entry’s contents cannot be read.',
+      event: 'Event',
+      time: 'Time',
+      serial: 'Licence serial / revision',
+      sealKid: 'Key signing its QR seal',
+      keys: 'Keys concerned',
+      keyList: 'Key list',
+      keyListValue: (version) => `version ${version}`,
+      keyListSha256: 'Key list SHA-256',
+      leafHash: 'Leaf hash',
+      proofHeading: 'Inclusion proof',
+      proofBody: 'Hashing the leaf hash together with each of these in turn gives the current checkpoint’s tree root:',
+      treeSize: 'Checkpoint entries',
+      download: 'Download the proof file (.tlog-proof)',
+      back: 'Back to the public log',
+      notYet: { title: 'This entry is not in the public log', body: (index, size) => `Entry ${index} is not (or not yet) in the published log: the current checkpoint has ${size} entries (0 to ${Math.max(0, size - 1)}).` },
+    },
+    events: {
+      'licence.issue': 'Licence issued',
+      'licence.update': 'Licence details changed',
+      'licence.renew': 'Licence renewed',
+      'licence.reseal': 'Licence given a new QR seal',
+      'licence.suspend': 'Licence suspended',
+      'licence.reinstate': 'Licence reinstated',
+      'licence.revoke': 'Licence revoked',
+      'licence.existing': 'Existing licence recorded',
+      'holder.update': 'Holder details changed',
+      'key.init': 'Keys set up',
+      'key.rotate': 'Key rotated',
+      'key.compromise': 'Key marked compromised',
+      'key_list.sign': 'Key list signed',
+    },
+    keyRoles: { issue: 'issuing key', log: 'log key' },
+    keyStatuses: { active: 'active', retired: 'retired', compromised: 'compromised' },
+    entryLabel: (index) => `Entry ${index}`,
   },
 };
 

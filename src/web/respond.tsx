@@ -9,7 +9,10 @@ import type { NoticeKind, ReportRefusal } from './messages.ts';
 import { HomePage, NoticePage } from './views/notice.tsx';
 import { InspectShell } from './views/inspect.tsx';
 import { ReportForm, ReportRefused, ReportThanks, type ReportFormProps } from './views/report.tsx';
-import { inspectStyleHashSource, reportStyleHashSource, styleHashSource } from './views/style.ts';
+import { inspectStyleHashSource, logStyleHashSource, reportStyleHashSource, styleHashSource } from './views/style.ts';
+import { LogEntryPage, LogNoticePage, LogPage } from './views/log.tsx';
+import type { LogView } from './log-cache.ts';
+import type { EntryWithProof, NewestEntries } from './log-reader.ts';
 import { VerdictPage } from './views/verdict.tsx';
 
 const COMMON = {
@@ -134,6 +137,74 @@ export function preflight(requestedHeaders: string | undefined): Response {
   };
   if (requestedHeaders) headers['access-control-allow-headers'] = requestedHeaders;
   return new Response(null, { status: 204, headers });
+}
+
+let logHeaders: Promise<Record<string, string>> | undefined;
+
+/** The log's pages: the policy of every page, with the log's stylesheet. */
+function logPageHeaders(): Promise<Record<string, string>> {
+  logHeaders ??= logStyleHashSource().then((style) => ({
+    ...COMMON,
+    'content-type': 'text/html; charset=UTF-8',
+    'content-security-policy': `default-src 'none'; style-src ${style}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'cache-control': NO_CACHE,
+    vary: 'Accept-Language',
+  }));
+  return logHeaders;
+}
+
+async function logHtml(status: number, page: { toString(): string | Promise<string> }): Promise<Response> {
+  const [headers, body] = await Promise.all([logPageHeaders(), page.toString()]);
+  return new Response(body, { status, headers });
+}
+
+/** /log: 200 with the checkpoint in use, 404 (the same page, saying so) before one has verified. */
+export function logPage(page: PageContext, view: LogView, newest: NewestEntries | null): Promise<Response> {
+  return logHtml(view.accepted ? 200 : 404, <LogPage view={view} newest={newest} {...page} />);
+}
+
+export function logEntryPage(page: PageContext, found: EntryWithProof, size: number, root: Uint8Array): Promise<Response> {
+  return logHtml(200, <LogEntryPage found={found} size={size} root={root} {...page} />);
+}
+
+export function logNoticePage(page: PageContext, status: 400 | 404 | 503, title: string, body: string): Promise<Response> {
+  return logHtml(status, <LogNoticePage title={title} body={body} {...page} />);
+}
+
+/** The signed checkpoint: it changes with every publication, so caches keep it briefly. */
+export function checkpointText(note: string, maxAgeS: number): Response {
+  return new Response(note, { status: 200, headers: { ...DATA_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': `public, max-age=${maxAgeS}` } });
+}
+
+/** A tile or entry bundle: immutable once published (C2SP tlog-tiles), so cached for good. */
+export function logTile(body: Uint8Array | ReadableStream<Uint8Array>, gzipped = false): Response {
+  const headers: Record<string, string> = { ...DATA_HEADERS, 'content-type': 'application/octet-stream', 'cache-control': 'public, max-age=31536000, immutable' };
+  if (!gzipped) return new Response(body as BodyInit, { status: 200, headers });
+  // An entry bundle is stored gzip-compressed and passed on as stored (transparency.ts), with no
+  // negotiation: every HTTP client of a tlog takes gzip. `encodeBody: 'manual'` tells workerd the
+  // body is already encoded (Node's Response ignores the member).
+  headers['content-encoding'] = 'gzip';
+  return new Response(body as BodyInit, { status: 200, headers, encodeBody: 'manual' } as ResponseInit);
+}
+
+/** An entry's `.tlog-proof`, as a download; it names the current checkpoint, so it is cached only briefly. */
+export function tlogProofFile(text: string, index: number, maxAgeS: number): Response {
+  return new Response(text, {
+    status: 200,
+    headers: {
+      ...DATA_HEADERS,
+      'content-type': 'text/plain; charset=utf-8',
+      'content-disposition': `attachment; filename="qdyp-log-${index}.tlog-proof"`,
+      'cache-control': `public, max-age=${maxAgeS}`,
+    },
+  });
+}
+
+const LOG_TEXT_HEADERS = { ...DATA_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_CACHE };
+
+/** A log file that is not there (or not under the checkpoint in use), or cannot be read now. */
+export function logFileRefused(status: 400 | 404 | 503, text: string): Response {
+  return new Response(`${text}\n`, { status, headers: LOG_TEXT_HEADERS });
 }
 
 let inspectHeaders: Promise<Record<string, string>> | undefined;

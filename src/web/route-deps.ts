@@ -3,6 +3,8 @@
 import type { Context } from 'hono';
 import { pickLocale } from './locale.ts';
 import type { PageContext } from './respond.tsx';
+import type { LogCache } from './log-cache.ts';
+import type { LogReader } from './log-reader.ts';
 import type { TrustCache } from './trust-cache.ts';
 import type { VerdictCache } from './verdict-cache.ts';
 
@@ -14,6 +16,9 @@ export interface RouteDeps {
   /** The official verify origin's host; null: the host this request came to. */
   officialHost: string | null;
   log: (line: string) => void;
+  /** The transparency log's checkpoint in use, and its files under it. */
+  logCache: LogCache;
+  logReader: LogReader;
 }
 
 /** The longest seal text a request may carry (DESIGN §4); anything longer gets a 400. */

@@ -1,5 +1,5 @@
 // The Workers entry: the only file that sees Env. Env → KV + R2 artifact source, the
-// Durable Object trust keeper, the D1 + R2 reports inbox and the Durable Object report throttle → createApp; the app (and with it the trust cache) lives as long
+// Durable Object trust keeper (lists and the log's checkpoint), the D1 + R2 reports inbox and the Durable Object report throttle → createApp; the app (and with it the trust cache) lives as long
 // as the isolate.
 //
 // Env is generated from wrangler.toml by `npm run types` (worker-configuration.d.ts, in the
@@ -17,7 +17,7 @@ import { workersAssets } from './assets.ts';
 import { workersInbox } from './report-inbox.ts';
 import { workersSource } from './store.ts';
 import { durableRates, ReportThrottle } from './throttle.ts';
-import { durableKeeper, TrustKeeper } from './trust-keeper.ts';
+import { durableKeeper, durableLogKeeper, TrustKeeper } from './trust-keeper.ts';
 
 export { ReportThrottle, TrustKeeper };
 
@@ -54,6 +54,7 @@ function appFor(env: Env): App {
       app: createApp({
         source: workersSource(env.QDYP_KV, env.QDYP_BUNDLES),
         keeper: durableKeeper(env.QDYP_TRUST),
+        logKeeper: durableLogKeeper(env.QDYP_TRUST),
         root,
         verifyOrigin,
         minKeyListVersion,

@@ -1,5 +1,7 @@
 // The Durable Object (binding QDYP_TRUST, class TrustKeeper) that holds the newest key list,
-// status list, revision list and revoked-inspectors list any isolate of this Worker has accepted. Isolates read it once
+// status list, revision list and revoked-inspectors list any isolate of this Worker has accepted,
+// and the transparency log's checkpoint in use with the first split view any isolate saw
+// (loadLog, keepLog: see src/web/log-keeper.ts). Isolates read it once
 // per refresh and offer it anything newer they accept (src/web/trust-cache.ts), so a fresh
 // isolate never accepts an older list replayed into KV, and an isolate still reading an older
 // list from KV (eventual consistency: a minute or more) uses the newer one instead of
@@ -19,14 +21,50 @@
 
 import { DurableObject } from 'cloudflare:workers';
 import type { DurableObjectNamespace } from '@cloudflare/workers-types';
-import { isNewerRank, keepNewer, KEPT_SLOTS, listRank, type KeptLists, type KeptSlot, type ListRanks, type TrustKeeper as Keeper } from '../web/index.ts';
+import { isNewerRank, keepLog, keepNewer, KEPT_SLOTS, listRank, type KeptLists, type KeptLog, type KeptSlot, type ListRanks, type LogKeeper, type TrustKeeper as Keeper } from '../web/index.ts';
 
 /** The one instance the Worker uses. */
 export const TRUST_KEEPER_NAME = 'trust';
 
+/** Storage keys of the log's two slots (beside the lists' slot names). */
+const LOG_KEYS = { checkpoint: 'log:checkpoint', splitView: 'log:splitView' } as const;
+
 export class TrustKeeper extends DurableObject {
   /** What storage holds, with each list's rank, read once per instance. */
   #held: Promise<{ lists: KeptLists; ranks: ListRanks }> | null = null;
+  #log: Promise<KeptLog> | null = null;
+
+  #readLog(): Promise<KeptLog> {
+    this.#log ??= this.ctx.storage.get<string>([LOG_KEYS.checkpoint, LOG_KEYS.splitView]).then((stored) => {
+      const kept: KeptLog = {};
+      const checkpoint = stored.get(LOG_KEYS.checkpoint);
+      const splitView = stored.get(LOG_KEYS.splitView);
+      if (typeof checkpoint === 'string') kept.checkpoint = checkpoint;
+      if (typeof splitView === 'string') kept.splitView = splitView;
+      return kept;
+    });
+    return this.#log;
+  }
+
+  /** The log checkpoint held and the split view seen, if any. */
+  async loadLog(): Promise<KeptLog> {
+    return { ...(await this.#readLog()) };
+  }
+
+  /** Holds a larger checkpoint, or a first split view; ignores the rest (keepLog's rules). */
+  async keepLog(offered: KeptLog): Promise<void> {
+    const clean: KeptLog = {};
+    if (typeof offered?.checkpoint === 'string') clean.checkpoint = offered.checkpoint;
+    if (typeof offered?.splitView === 'string') clean.splitView = offered.splitView;
+    const held = await this.#readLog();
+    const next = keepLog(held, clean);
+    if (!next) return;
+    this.#log = Promise.resolve(next);
+    const changed: Record<string, string> = {};
+    if (next.checkpoint !== undefined && next.checkpoint !== held.checkpoint) changed[LOG_KEYS.checkpoint] = next.checkpoint;
+    if (next.splitView !== undefined && next.splitView !== held.splitView) changed[LOG_KEYS.splitView] = next.splitView;
+    await this.ctx.storage.put(changed);
+  }
 
   #read(): Promise<{ lists: KeptLists; ranks: ListRanks }> {
     this.#held ??= this.ctx.storage.get<string>([...KEPT_SLOTS]).then((stored) => {
@@ -92,6 +130,17 @@ export function durableKeeper(namespace: DurableObjectNamespace<TrustKeeper>, na
     load: async (since) => (await stub().load(since)) as KeptLists,
     keep: async (lists) => {
       await stub().keep(lists);
+    },
+  };
+}
+
+/** The verifier's view of the object's log slots: one call per log refresh, one more when something is new. */
+export function durableLogKeeper(namespace: DurableObjectNamespace<TrustKeeper>, name = TRUST_KEEPER_NAME): LogKeeper {
+  const stub = () => namespace.get(namespace.idFromName(name));
+  return {
+    load: async () => (await stub().loadLog()) as KeptLog,
+    keep: async (log) => {
+      await stub().keepLog(log);
     },
   };
 }

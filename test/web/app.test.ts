@@ -273,6 +273,7 @@ describe('the JSON API', () => {
       },
       statusAsOf: T0.toISOString(),
       checkedAt: T0.toISOString(),
+      logIndex: null,
     });
   });
 

@@ -62,6 +62,27 @@ button{display:block;width:100%;min-height:3.2rem;padding:.7rem 1rem;border:0;bo
 .alert a{color:#8c1d18}
 .back a,.card .back a{display:inline-block;padding:.4rem 0;color:#0b4f8a}`;
 
+/** The transparency log's pages: hashes in a monospace that wraps, the entry list, the split-view warning. */
+export const LOG_CSS = `
+.log h1{font-size:1.5rem;margin-bottom:.5rem}
+.verdict h2{margin:0;color:#fff;font-size:1.35rem}
+.log+.verdict{margin-top:.75rem}
+.hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere}
+.entries{list-style:none;margin:0;padding:0}
+.entries li{padding:.55rem 0;border-top:1px solid #e6eaee}
+.entries li:first-child{border:0;padding-top:0}
+.entries a,.card .more a{display:inline-block;padding:.2rem 0;color:#0b4f8a;font-weight:600}
+.entries span{display:block;color:#56616c;font-size:.85rem;overflow-wrap:anywhere}
+.proof{margin:.3rem 0 0;padding-left:1.6rem}
+.proof li{padding:.15rem 0}
+.warn{border-left:.35rem solid #b3261e;background:#fdecea}
+.warn h2{color:#8c1d18;font-size:1.1rem}
+.card .warn-note{margin-top:.5rem}
+details{margin-top:.5rem}
+summary{padding:.4rem 0;color:#0b4f8a;font-weight:600}
+pre{margin:.3rem 0 0;padding:.5rem;border-radius:.4rem;background:#fff;font-size:.75rem;white-space:pre-wrap;word-break:break-all}
+.card .more{margin-top:.6rem}`;
+
 function hashSource(css: string): Promise<string> {
   return crypto.subtle.digest('SHA-256', new TextEncoder().encode(css)).then((digest) => {
     let binary = '';
@@ -85,6 +106,14 @@ let reportCspSource: Promise<string> | undefined;
 export function reportStyleHashSource(): Promise<string> {
   reportCspSource ??= hashSource(CSS + REPORT_CSS);
   return reportCspSource;
+}
+
+let logCspSource: Promise<string> | undefined;
+
+/** The same for the log's pages (CSS and LOG_CSS). */
+export function logStyleHashSource(): Promise<string> {
+  logCspSource ??= hashSource(CSS + LOG_CSS);
+  return logCspSource;
 }
 
 /** The same for the inspector page's stylesheet (CSS and its additions). */

@@ -1,6 +1,6 @@
 // The verdict page: the state first and large, then what to do (the advice asks shoppers to
 // compare the product with the list that follows), what the licence covers (only where the core
-// allows holder data), and when the status data is from. A revoked or suspended licence whose
+// allows holder data), where it is recorded in the public log, and when the status data is from. A revoked or suspended licence whose
 // details could not be confirmed still says so, without details.
 
 import { MESSAGES, REGIONS, VERDICT_STATE, type LicenceEntry, type Locale, type Verdict } from '../../core/index.ts';
@@ -44,6 +44,14 @@ export function VerdictPage({ verdict, seal, locale, officialHost }: { verdict: 
         )
       )}
       <p class="meta">
+        {verdict.logIndex !== null && (
+          <>
+            <a href={`/log/entry/${verdict.logIndex}?lang=${LANG_PARAM[locale]}`} data-log-index={verdict.logIndex}>
+              {t.log.logged(verdict.logIndex)}
+            </a>
+            <br />
+          </>
+        )}
         {verdict.statusAsOf ? `${t.statusAsOf} ${formatInstant(verdict.statusAsOf, locale)}` : t.noStatus}
         <br />
         {`${t.checkedAt} ${formatInstant(verdict.checkedAt, locale)}`}
