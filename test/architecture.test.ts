@@ -60,8 +60,9 @@ const LAYERS: Record<string, Layer> = {
     ours: ['src/node/portal', 'src/node/accounts', 'src/node/artwork', 'src/node/registry/invitations.ts', 'src/core'],
     packages: ['hono', 'better-sqlite3'],
     nodeBuiltins: true,
-    // The snapshot's writer, run by the office, reads the registry (read-only) to copy from it.
-    files: { 'src/node/portal/snapshot.ts': ['src/node/registry/db.ts', 'src/node/registry/config.ts'] },
+    // The snapshot's writer, run by the office, reads the registry (read-only) to copy from it,
+    // and the log as the registry's edge/ publishes it.
+    files: { 'src/node/portal/snapshot.ts': ['src/node/registry/db.ts', 'src/node/registry/config.ts', 'src/node/edge-store.ts'] },
     why: 'the portal reads only its snapshot and its own database: no keys, no signing, no registry database',
   },
   // The authority console acts on the registry only as the CLI does, through the issuer (and

@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync }
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { keyId, publicJwk, type PrivateJwk } from '../core/index.ts';
-import { applyCatchUp, planCatchUp, type CatchUpPlan } from './catch-up.ts';
+import { applyCatchUp, applyLogRecovery, planCatchUp, type CatchUpPlan } from './catch-up.ts';
 import { RefusedError } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 import { ensureKeysDir, issuingKeyFile, parsePrivateKey, writePublicJwk } from './key-files.ts';
@@ -162,7 +162,7 @@ async function checkSnapshot(backup: OpenedBackup, edgeDir: string, now: Date): 
     if (version < 1) throw invalid('the database holds no registry');
     if (version > SCHEMA_VERSION) throw new RefusedError('registry_too_new', `the backup's schema is version ${version}; this qdyp knows up to ${SCHEMA_VERSION}: upgrade qdyp`);
     readConfig(db);
-    const active = listKeys(db).find((k) => k.status === 'active');
+    const active = listKeys(db).find((k) => k.status === 'active' && k.role !== 'log');
     if (!active || !backup.keys.has(active.kid)) throw invalid('it lacks the active issuing key, so the registry could not sign');
     return await planCatchUp(db, edgeDir, now);
   } finally {
@@ -185,7 +185,9 @@ export interface RestoreInput {
 }
 
 /** Restores a backup into the registry directory of `dbPath`; returns the opened registry. */
-export async function restoreBackup(input: RestoreInput): Promise<{ registry: Registry; createdAt: string; keys: number; caughtUp: string[]; published: boolean }> {
+export async function restoreBackup(
+  input: RestoreInput,
+): Promise<{ registry: Registry; createdAt: string; keys: number; caughtUp: string[]; published: boolean; logRecovered: number }> {
   const paths = registryPaths(input.dbPath);
   if (fs.existsSync(paths.dbPath) && !input.force) {
     throw new RefusedError('registry_exists', `a registry already exists at ${paths.dbPath}; restore replaces it only with --force`);
@@ -214,8 +216,9 @@ export async function restoreBackup(input: RestoreInput): Promise<{ registry: Re
     staged = openRegistry(staging, { now: input.now });
     const db = staged.db;
     // This directory's edge/ may hold anything (or nothing): it gets every entry again, and no
-    // list is dated before one the edge already has.
+    // list is dated before one the edge already has. The log's published entries come first.
     db.transaction(() => {
+      applyLogRecovery(db, plan.log);
       resetTarget(db, 'local');
       if (plan.listIat !== null) for (const target of PUBLISH_TARGETS) raiseListIat(db, target, plan.listIat + 1);
     })();
@@ -233,5 +236,5 @@ export async function restoreBackup(input: RestoreInput): Promise<{ registry: Re
   }
   const registry = openRegistry(paths.dbPath, { now: input.now });
   writePublicJwk(paths.rootPublicJwk, publicJwk(readConfig(registry.db).rootJwk));
-  return { registry, createdAt: backup.createdAt, keys: backup.keys.size, caughtUp: plan.licences.map((l) => l.number), published: plan.published };
+  return { registry, createdAt: backup.createdAt, keys: backup.keys.size, caughtUp: plan.licences.map((l) => l.number), published: plan.published, logRecovered: plan.log?.entries.length ?? 0 };
 }

@@ -9,23 +9,45 @@
 // - a licence whose published revision differs from the backup's is caught up: its published
 //   entry (verified) is adopted into the registry — scope, period, status with its reason, the
 //   holder's name and address — its document re-signed, and its revision moved past the
-//   published one, so the next publication supersedes what the edge shows and never goes back.
+//   published one, so the next publication supersedes what the edge shows and never goes back;
+// - the transparency log is recovered before anything is appended to it: the office never
+//   forks its own log. The published checkpoint is verified (the key list's log key, the log's
+//   name), the entry bundles past the backup's log are read, and the backup's own entries
+//   followed by those must rebuild the checkpoint's root (else the published log is not an
+//   extension of the backup's, and the restore is refused). The recovered entries are appended
+//   as they are, and a caught-up licence points at its latest entry again where that entry
+//   says what the licence now says.
 
 import {
   buildTrustContext,
   canonicalLicenceEntry,
+  decodeLogEntry,
+  equalBytes,
+  leafHashes,
   licenceEntryKey,
+  LOG_CHECKPOINT_KEY,
+  logEntriesKey,
+  logOrigin,
+  logTileKey,
+  logVerifiers,
+  openCheckpoint,
+  openStoredEntryBundle,
   parseRevokedInspectors,
   QdypError,
+  readTileHash,
   verifyLicenceEntry,
   rootTrust,
   statusAt,
   STATUS_VALUE,
+  TileBuilder,
+  TILE_WIDTH,
+  TlogError,
   type LicenceEntry,
   type LicenceStatus,
   type TrustedKeyList,
 } from '../core/index.ts';
-import { readEdgeText, readEdgeTextSync } from './edge-store.ts';
+import { nodeCodecs } from './codecs.ts';
+import { readEdgeBytes, readEdgeText, readEdgeTextSync } from './edge-store.ts';
 import { RefusedError } from './errors.ts';
 import { at, signDocument, signingKey, type IssuerContext } from './issuer/index.ts';
 import { appendAudit } from './registry/audit.ts';
@@ -34,6 +56,8 @@ import type { Db } from './registry/db.ts';
 import { getHolder, updateHolderRow } from './registry/holders.ts';
 import { revocationCount } from './registry/inspectors.ts';
 import { getLicenceBySerial, listLicences, setRevision, updateLicenceRow, type LicenceRecord } from './registry/licences.ts';
+import { nodeSha256 } from './log-publish.ts';
+import { appendLogEntries, licenceLogText, logEntryAt, logSize, readLogEntries } from './registry/log.ts';
 
 export interface CatchUp {
   serial: number;
@@ -51,6 +75,17 @@ export interface CatchUpPlan {
   /** The newest list time the edge has (seconds): the restored registry signs after it. */
   listIat: number | null;
   licences: CatchUp[];
+  /** The published log's entries the backup lacks; null when no log is published. */
+  log: LogRecovery | null;
+}
+
+export interface LogRecovery {
+  /** The published checkpoint's size. */
+  publishedSize: number;
+  /** The backup's own log size. */
+  backupSize: number;
+  /** Entries [backupSize, publishedSize) as published, to append before anything else is. */
+  entries: string[];
 }
 
 const STATUS_BY_VALUE: Record<number, LicenceStatus> = { [STATUS_VALUE.valid]: 'valid', [STATUS_VALUE.revoked]: 'revoked', [STATUS_VALUE.suspended]: 'suspended' };
@@ -59,7 +94,7 @@ const STATUS_BY_VALUE: Record<number, LicenceStatus> = { [STATUS_VALUE.valid]: '
 export async function planCatchUp(db: Db, edgeDir: string, now: Date): Promise<CatchUpPlan> {
   const config = readConfig(db);
   const texts = { keyList: readEdgeTextSync(edgeDir, 'key-list'), statusList: readEdgeTextSync(edgeDir, 'status-list'), revisionList: readEdgeTextSync(edgeDir, 'revision-list') };
-  if (!texts.keyList && !texts.statusList && !texts.revisionList) return { published: false, keyListVersion: null, listIat: null, licences: [] };
+  if (!texts.keyList && !texts.statusList && !texts.revisionList) return { published: false, keyListVersion: null, listIat: null, licences: [], log: null };
   const refuse = (detail: string) => new RefusedError('restore_behind', `the backup is older than what is published at ${edgeDir}: ${detail}; nothing was restored`);
   const root = await rootTrust(config.rootJwk);
   const ctx = await buildTrustContext(texts, { root, time: now });
@@ -71,8 +106,9 @@ export async function planCatchUp(db: Db, edgeDir: string, now: Date): Promise<C
   if (revocations !== null && revocations > revocationCount(db)) {
     throw refuse(`the revoked-inspectors list is version ${revocations}, the backup has ${revocationCount(db)} revocation(s) (inspector tokens were revoked after the backup: restore a newer backup)`);
   }
+  const log = await planLogRecovery(db, edgeDir, ctx.keyList, config.origin);
   const listIat = Math.max(ctx.statusList?.iat ?? 0, ctx.revisionList?.iat ?? 0) || null;
-  if (!ctx.statusList || !ctx.revisionList) return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: [] };
+  if (!ctx.statusList || !ctx.revisionList) return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: [], log };
   const licences = new Map(listLicences(db).map((l) => [l.serial, l]));
   const newest = Math.max(0, ...licences.keys());
   const later: number[] = [];
@@ -103,7 +139,129 @@ export async function planCatchUp(db: Db, edgeDir: string, now: Date): Promise<C
     const published = status !== null ? (STATUS_BY_VALUE[status] ?? entry.status) : entry.status;
     plan.push({ serial: licence.serial, number: licence.number, entry: { ...entry, status: published }, revision: rev + 1 });
   }
-  return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: plan };
+  return { published: true, keyListVersion: ctx.keyList.version, listIat, licences: plan, log };
+}
+
+/**
+ * What the backup's log lacks of the log `edgeDir` publishes (see the top of this file), read
+ * bundle by bundle: the backup's entries and the published ones after them are hashed as they
+ * come, and only the right edge of the tree is kept.
+ */
+export async function planLogRecovery(db: Db, edgeDir: string, keyList: TrustedKeyList, origin: string): Promise<LogRecovery | null> {
+  const note = await readEdgeText(edgeDir, LOG_CHECKPOINT_KEY);
+  if (note === null) return null;
+  const hasLog = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_entries'`).get() !== undefined;
+  if (!hasLog) {
+    throw new RefusedError('log_fork', `a transparency log is published at ${edgeDir}, but the backup predates the log: restoring it would start the log anew, a fork; restore a backup made since the log began; nothing was restored`);
+  }
+  const name = logOrigin(origin);
+  const verifiers = await logVerifiers(keyList, name);
+  if (verifiers.length === 0) throw new RefusedError('log_unverified', `a transparency log is published at ${edgeDir}, but its key list names no log key to verify it with; nothing was restored`);
+  let size: number;
+  let root: Uint8Array;
+  try {
+    ({ size, root } = (await openCheckpoint(note, verifiers, name)).checkpoint);
+  } catch (error) {
+    if (!(error instanceof TlogError)) throw error;
+    throw new RefusedError('log_unverified', `the log checkpoint published at ${edgeDir} does not verify (${error.message}); nothing was restored`);
+  }
+  const backupSize = logSize(db);
+  const fork = (detail: string) =>
+    new RefusedError('log_fork', `the log published at ${edgeDir} (${size} entries) is not an extension of the backup's (${backupSize} entries): ${detail}; restoring it would fork the log, so nothing was restored`);
+  const builder = new TileBuilder(0, [], nodeSha256);
+  const encoder = new TextEncoder();
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const recovered: string[] = [];
+  for (let k = 0; k * TILE_WIDTH < size; k++) {
+    const first = k * TILE_WIDTH;
+    const width = Math.min(TILE_WIDTH, size - first);
+    const own = Math.max(0, Math.min(width, backupSize - first));
+    const entries: Uint8Array[] = readLogEntries(db, first, first + own).map((text) => encoder.encode(text));
+    if (entries.length < own) throw fork(`the backup's log lacks entries between ${first} and ${first + own}`);
+    if (own < width) {
+      const bundle = await readEdgeBytes(edgeDir, logEntriesKey(k, width));
+      let published: Uint8Array[];
+      try {
+        if (bundle === null) throw new TlogError('ERR_TLOG_MALFORMED', 'it is not there');
+        published = await openStoredEntryBundle(bundle, width, nodeCodecs.inflate);
+      } catch (error) {
+        if (!(error instanceof TlogError)) throw error;
+        throw new RefusedError('log_unverified', `the published entry bundle ${logEntriesKey(k, width)} cannot be read (${error.message}); nothing was restored`);
+      }
+      for (let i = own; i < width; i++) {
+        let text: string;
+        try {
+          text = utf8.decode(published[i]!);
+          decodeLogEntry(text);
+        } catch (error) {
+          if (error instanceof QdypError || error instanceof TypeError) throw new RefusedError('log_unverified', `published log entry ${first + i} is not a log entry; nothing was restored`);
+          throw error;
+        }
+        entries.push(published[i]!);
+        recovered.push(text);
+      }
+    }
+    const leaves = await leafHashes(entries, nodeSha256);
+    if (own > 0) {
+      // Where the backup's own entries part from the published ones, to say which.
+      const tile = await readEdgeBytes(edgeDir, logTileKey(0, k, width));
+      const at = tile && tile.length === width * 32 ? leaves.slice(0, own).findIndex((leaf, i) => !equalBytes(leaf, readTileHash(tile, i))) : -1;
+      if (at >= 0) throw fork(`its entry ${first + at} is not the backup's`);
+    }
+    await builder.append(leaves);
+  }
+  if (!equalBytes(await builder.root(), root)) throw fork("the backup's entries and the published ones after them do not give the published checkpoint's root");
+  return { publishedSize: size, backupSize, entries: recovered };
+}
+
+/** Appends the recovered entries to the restored log: in the restore's first transaction, before anything else is appended. */
+export function applyLogRecovery(db: Db, recovery: LogRecovery | null): void {
+  if (!recovery || recovery.entries.length === 0) return;
+  if (logSize(db) !== recovery.backupSize) throw new RefusedError('log_fork', `the restored log has ${logSize(db)} entries, not the backup's ${recovery.backupSize}; nothing was restored`);
+  appendLogEntries(db, recovery.entries);
+}
+
+/** The recovered entries, by what a caught-up licence's pointer needs of them. */
+interface Recovered {
+  /** The latest licence.* entry of each licence, by number. */
+  latest: Map<string, number>;
+  /** Each holder's holder.update entries, in order. */
+  holderUpdates: Map<string, { idx: number; name: string; address: string | null }[]>;
+}
+
+function recoveredEntries(log: LogRecovery | null): Recovered {
+  const recovered: Recovered = { latest: new Map(), holderUpdates: new Map() };
+  log?.entries.forEach((text, i) => {
+    const entry = decodeLogEntry(text);
+    const idx = log.backupSize + i;
+    if ('licence' in entry) recovered.latest.set(entry.licence.number, idx);
+    else if ('holder' in entry) {
+      const list = recovered.holderUpdates.get(entry.holder.uscc) ?? [];
+      list.push({ idx, name: entry.holder.name, address: entry.holder.address });
+      recovered.holderUpdates.set(entry.holder.uscc, list);
+    }
+  });
+  return recovered;
+}
+
+/**
+ * The log entry a caught-up licence points at: the one its published entry names (else its
+ * latest recovered one), when that entry says what the licence now says — its revision apart
+ * (the catch-up moves it past the published one), and its holder's name and address when a
+ * later holder.update entry says them (the licence keeps pointing at its own latest entry
+ * then, as the office's did). Else the licence keeps the pointer it had.
+ */
+function caughtUpLogIndex(db: Db, c: CatchUp, after: LicenceRecord, recovered: Recovered): number | undefined {
+  const index = c.entry.logIndex ?? recovered.latest.get(after.number);
+  if (index === undefined) return after.logIndex;
+  const text = logEntryAt(db, index);
+  if (text === null) return after.logIndex;
+  const logged = decodeLogEntry(text);
+  if (!('licence' in logged) || logged.licence.number !== after.number) return after.logIndex;
+  const update = recovered.holderUpdates.get(after.holder.uscc)?.filter((u) => u.idx > index).at(-1);
+  const holder = update && update.name === after.holder.name && update.address === (after.holder.address ?? null) ? logged.licence.holder : after.holder;
+  const expected = licenceLogText(logged.event as Parameters<typeof licenceLogText>[0], logged.time, { ...after, holder, revision: logged.licence.rev });
+  return expected === text ? index : after.logIndex;
 }
 
 /** A published revoked-inspectors list's version; null if none verifies (or it predates versions). */
@@ -128,12 +286,15 @@ function signedRevision(text: string): number {
 export async function applyCatchUp(ctx: IssuerContext, plan: CatchUpPlan): Promise<void> {
   if (plan.licences.length === 0) return;
   const db = ctx.registry.db;
+  const recovered = recoveredEntries(plan.log);
   const config = readConfig(db);
   const { key, signer } = await signingKey(ctx);
   const adopted: { before: LicenceRecord; after: LicenceRecord; revision: number }[] = [];
   for (const c of plan.licences) {
     const before = getLicenceBySerial(db, c.serial)!;
     const after: LicenceRecord = { ...before, ...canonicalLicenceEntry(c.entry), documentKid: key.kid };
+    const logIndex = caughtUpLogIndex(db, c, after, recovered);
+    if (logIndex !== undefined) after.logIndex = logIndex;
     after.document = signDocument(ctx, after, config, signer);
     adopted.push({ before, after, revision: c.revision });
   }

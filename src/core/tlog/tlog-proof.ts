@@ -1,7 +1,9 @@
 // c2sp.org/tlog-proof@v1: a detached, offline-verifiable proof that an entry is in the log.
 //
 //   c2sp.org/tlog-proof@v1
-//   [extra <base64>]          optional opaque data, never trusted (we write none)
+//   [extra <base64>]          optional opaque data, unauthenticated by the format (ours carry
+//                             the logged entry itself, trusted once its leaf hash proves
+//                             inclusion: core/log-proof.ts)
 //   index <N>                 the entry's index, decimal, no leading zeros
 //   <base64 hash>             the inclusion proof, one hash a line, leaf's sibling first
 //   …

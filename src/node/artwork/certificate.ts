@@ -4,10 +4,10 @@
 // Noto Sans SC embedded in the file, so it stays well under 1 MB.
 
 import fontkit from '@pdf-lib/fontkit';
-import { PageSizes, PDFDocument } from 'pdf-lib';
+import { PageSizes, PDFDocument, StandardFonts } from 'pdf-lib';
 import { cstDate, MESSAGES, REGIONS, type LicenceClaims } from '../../core/index.ts';
 import { readArtworkSource, type ArtworkInput, type ArtworkSource } from './artwork-source.ts';
-import { drawAnnexPage } from './certificate-annex-page.ts';
+import { drawAnnexPage, drawLogAnnexPage, readLogAnnex, type CertificateLogRecord, type LogAnnex } from './certificate-annex-page.ts';
 import { drawPrintGuidePage } from './certificate-guide-page.ts';
 import { CONTENT, drawCertificateFrame, PAGE } from './certificate-layout.ts';
 import { ArtworkError, type BilingualText } from './errors.ts';
@@ -23,7 +23,15 @@ export interface CertificateInput extends ArtworkInput {
    * unsigned line on the certificate; it is left out when not given.
    */
   holderAddress?: string;
+  /**
+   * The licence's latest entry in the transparency log. With its proof (made once a published
+   * checkpoint covers the entry), an annex page prints the proof; without, the certificate says
+   * where the proof will be online.
+   */
+  log?: CertificateLogRecord;
 }
+
+export type { CertificateLogRecord } from './certificate-annex-page.ts';
 
 export const ISSUER: BilingualText = { zh: '青岛优品工程办公室', en: 'Qingdao Premium Products Programme Office' };
 const MAX_ADDRESS_LENGTH = 200;
@@ -223,7 +231,15 @@ function chooseLayout(sheet: Sheet, licence: LicenceClaims, address: string | nu
   });
 }
 
-function drawCertificatePage(sheet: Sheet, source: ArtworkSource, address: string | null, qr: SealQr, layout: CertificateLayout): void {
+/** The certificate page's line about the log: its entry, and where its proof is (printed or online). */
+function logLine(source: ArtworkSource, log: CertificateLogRecord, annex: LogAnnex | null): BilingualText {
+  const where = `${source.verifyDomain}/log/entry/${log.index}`;
+  return annex
+    ? { zh: `透明日志第 ${log.index} 条，证明见附页`, en: `Transparency log entry ${log.index}, proof printed in the annex` }
+    : { zh: `透明日志第 ${log.index} 条，证明见 ${where}`, en: `Transparency log entry ${log.index}, proof available online at ${where}` };
+}
+
+function drawCertificatePage(sheet: Sheet, source: ArtworkSource, address: string | null, qr: SealQr, layout: CertificateLayout, log: BilingualText | null): void {
   const { licence } = source;
   const centre = PAGE.width / 2;
   drawCertificateFrame(sheet);
@@ -261,6 +277,15 @@ function drawCertificatePage(sheet: Sheet, source: ArtworkSource, address: strin
     278.3,
     'centre',
   );
+  if (log) sheet.text(`${log.zh} · ${log.en}`, { weight: 'regular', size: 5.8, colour: COLOURS.grey }, PAGE.width / 2, 282.2, 'centre');
+}
+
+function readLog(log: CertificateLogRecord | undefined): CertificateLogRecord | null {
+  if (log === undefined) return null;
+  if (!Number.isSafeInteger(log.index) || log.index < 0 || (log.proof !== undefined && typeof log.proof !== 'string')) {
+    throw new ArtworkError('ERR_ARTWORK_INPUT', { zh: '透明日志条目编号无效。', en: 'The transparency log entry index is not valid.' });
+  }
+  return log;
 }
 
 export async function renderCertificatePdf(input: CertificateInput): Promise<Uint8Array> {
@@ -268,6 +293,8 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
   const address = readAddress(input.holderAddress);
   checkDrawable(source.licence, address);
   const qr = encodeSealQr(source.sealUrl);
+  const log = readLog(input.log);
+  const annex = log?.proof === undefined ? null : readLogAnnex({ index: log.index, proof: log.proof });
 
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
@@ -290,8 +317,9 @@ export async function renderCertificatePdf(input: CertificateInput): Promise<Uin
 
   const certificate = new Sheet(doc.addPage(PageSizes.A4), fonts);
   const layout = chooseLayout(certificate, source.licence, address);
-  drawCertificatePage(certificate, source, address, qr, layout);
+  drawCertificatePage(certificate, source, address, qr, layout, log ? logLine(source, log, annex) : null);
   if (layout.lists === 'annex') drawAnnexPage(new Sheet(doc.addPage(PageSizes.A4), fonts), source.licence);
+  if (annex) drawLogAnnexPage(new Sheet(doc.addPage(PageSizes.A4), fonts), source.licence, annex, source.verifyDomain, await doc.embedFont(StandardFonts.Courier));
   drawPrintGuidePage(new Sheet(doc.addPage(PageSizes.A4), fonts), source, qr);
   return doc.save();
 }

@@ -3,7 +3,7 @@
 // against the licence document, so artwork is never made for a seal the document does not name.
 
 import { readArtworkSource, type ArtworkInput } from './artwork-source.ts';
-import { renderCertificatePdf } from './certificate.ts';
+import { renderCertificatePdf, type CertificateLogRecord } from './certificate.ts';
 import { ArtworkError } from './errors.ts';
 import { renderQrPng } from './qr-png.ts';
 import { DEFAULT_DPI, DEFAULT_SIZE_MM, formatMm } from './print-size.ts';
@@ -22,6 +22,8 @@ export interface ArtworkRequest extends ArtworkInput {
   framed?: boolean;
   /** The registry's address for the holder; used by the PDF certificate, ignored otherwise. */
   holderAddress?: string;
+  /** The licence's latest log entry and its proof, if published: the PDF certificate prints them. */
+  log?: CertificateLogRecord;
 }
 
 export interface RenderedArtwork {
@@ -70,7 +72,7 @@ export async function renderArtwork(request: ArtworkRequest): Promise<RenderedAr
     }
     case 'pdf':
       return {
-        bytes: await renderCertificatePdf({ sealUrl: request.sealUrl, licenceDocument: request.licenceDocument, holderAddress: request.holderAddress }),
+        bytes: await renderCertificatePdf({ sealUrl: request.sealUrl, licenceDocument: request.licenceDocument, holderAddress: request.holderAddress, log: request.log }),
         mediaType: 'application/pdf',
         fileName: `${number}-certificate.pdf`,
       };

@@ -2,19 +2,42 @@
 // Rendered only from what was signed at issuance (the stored seal and licence document), so it
 // needs no private key: the registry is opened read-only and keys/ is never read.
 
-import { ArtworkError, ARTWORK_FORMATS, renderArtwork, type ArtworkFormat } from '../artwork/index.ts';
+import { TlogError } from '../../core/index.ts';
+import { ArtworkError, ARTWORK_FORMATS, renderArtwork, type ArtworkFormat, type CertificateLogRecord } from '../artwork/index.ts';
 import { RefusedError } from '../errors.ts';
 import { writeFileAtomic } from '../files.ts';
 import { licenceSealUrl } from '../issuer/index.ts';
-import { openRegistry } from '../registry/db.ts';
+import { licenceLogProof } from '../log-proofs.ts';
+import { openRegistry, type Registry } from '../registry/db.ts';
 import { getHolder } from '../registry/holders.ts';
-import { getLicence } from '../registry/licences.ts';
-import { command, EXIT, flag, required, text, UsageError } from './command.ts';
+import { getLicence, type LicenceRecord } from '../registry/licences.ts';
+import { logEntryAt } from '../registry/log.ts';
+import { command, EXIT, flag, required, text, UsageError, type Cli } from './command.ts';
 
 function positiveNumber(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,4}(\.\d{1,2})?$/.test(value)) throw new UsageError(`--${name} must be a number such as 30`);
   return Number(value);
+}
+
+/**
+ * The certificate's log record: the licence's latest entry, with its proof when the published
+ * log (the registry's edge/) covers it. A published log that does not prove the entry is
+ * warned about, and the certificate then says where the proof is online.
+ */
+async function certificateLog(cli: Cli, registry: Registry, licence: LicenceRecord): Promise<CertificateLogRecord | undefined> {
+  if (licence.logIndex === undefined) return undefined;
+  const index = licence.logIndex;
+  const entry = logEntryAt(registry.db, index);
+  if (entry === null) return { index };
+  try {
+    const made = await licenceLogProof(registry.edgeDir, index, entry);
+    return made.kind === 'proof' ? { index, proof: made.text } : { index };
+  } catch (error) {
+    if (!(error instanceof TlogError)) throw error;
+    cli.err(`warning: the published log does not prove entry ${index} (${error.message}): the certificate prints where the proof is online instead`);
+    return { index };
+  }
 }
 
 export const artwork = command({
@@ -28,7 +51,9 @@ export const artwork = command({
   --framed               svg: frame the code with the mark and the licence number
   --out FILE             where to write the file
 
-Needs no private key: artwork is drawn from the seal and licence document signed at issuance.`,
+Needs no private key: artwork is drawn from the seal and licence document signed at issuance.
+The certificate's annex prints the .tlog-proof of the licence's latest log entry once the
+published log (the registry's edge/) covers it; before, it says where the proof will be online.`,
   options: { format: { type: 'string' }, 'size-mm': { type: 'string' }, dpi: { type: 'string' }, framed: { type: 'boolean' }, out: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(parsed, cli) {
@@ -49,6 +74,7 @@ Needs no private key: artwork is drawn from the seal and licence document signed
         sealUrl: licenceSealUrl(registry, licence),
         licenceDocument: licence.document,
         holderAddress: holder?.address ?? undefined,
+        log: format === 'pdf' ? await certificateLog(cli, registry, licence) : undefined,
       });
       writeFileAtomic(out, rendered.bytes);
       if (parsed.json) cli.json({ number, format, file: out, mediaType: rendered.mediaType, bytes: rendered.bytes.length });

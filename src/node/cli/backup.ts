@@ -33,7 +33,10 @@ unless --force is given (stop qdyp serve first). Needs ${BACKUP_PASSPHRASE_ENV}.
 Before anything is written, the published state (the registry's edge/, or --edge DIR: a copy
 of what production publishes) is compared with the backup: licences changed after the backup
 are caught up from their published entries (so nothing older is ever published again); a
-newer key list, or licences issued after the backup, refuse the restore.
+newer key list, or licences issued after the backup, refuse the restore. The transparency log
+is recovered first: the published checkpoint is verified, and the entries published after the
+backup are appended, once the backup's own entries and those rebuild the checkpoint's root; a
+published log that is not an extension of the backup's (a fork) refuses the restore.
 
 Options:
   --force      replace the existing registry database
@@ -53,7 +56,7 @@ Options:
     }
     const now = cli.now();
     const edge = textOption(parsed, 'edge');
-    const { registry, createdAt, keys, caughtUp, published } = await restoreBackup({
+    const { registry, createdAt, keys, caughtUp, published, logRecovered } = await restoreBackup({
       text,
       dbPath: cli.dbPath(),
       passphrase: cli.io.env[BACKUP_PASSPHRASE_ENV],
@@ -64,9 +67,10 @@ Options:
       withoutPublishedState: flag(parsed, 'without-published-state'),
     });
     try {
-      if (parsed.json) cli.json({ db: registry.dbPath, backupCreatedAt: createdAt, keys, caughtUp, published });
+      if (parsed.json) cli.json({ db: registry.dbPath, backupCreatedAt: createdAt, keys, caughtUp, published, logRecovered });
       else {
         cli.out(`Restored ${registry.dbPath} from the backup of ${createdAt} (${keys} issuing key(s)).`);
+        if (logRecovered > 0) cli.out(`Recovered ${logRecovered} transparency log entr${logRecovered === 1 ? 'y' : 'ies'} published after the backup.`);
         if (caughtUp.length > 0) cli.out(`Caught up ${caughtUp.length} licence(s) changed after the backup from their published entries: ${caughtUp.join(', ')}.`);
         if (!published) cli.err('warning: restored without comparing with any published state (--without-published-state)');
       }

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   report: { summary: 'file a report of misuse with an inspector token (as the inspector page does)', load: () => import('./report.ts').then((m) => m.report) },
   reports: { summary: "reports of misuse, the office's side: pull from the edge, list, show, triage", load: () => import('./reports.ts').then((m) => m.reports) },
   serve: { summary: 'serve the verifier on one port (--demo: the demo registry)', load: () => import('./serve.ts').then((m) => m.serve) },
+  log: { summary: 'the transparency log: show an entry, search a licence, audit the published log', load: () => import('./log.ts').then((m) => m.log) },
   audit: { summary: 'read the audit trail', load: () => import('./audit.ts').then((m) => m.audit) },
   backup: { summary: 'write the database and the encrypted issuing keys to one file', load: () => import('./backup.ts').then((m) => m.backup) },
   restore: { summary: 'restore a registry from a backup file', load: () => import('./backup.ts').then((m) => m.restore) },

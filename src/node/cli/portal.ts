@@ -14,7 +14,9 @@ const snapshot = command({
 
 The snapshot is an allowlist of what the holder portal needs: no private or public keys, no
 audit trail or officers' names, no publishing state. It is read from the registry opened
-read-only, needs no key, and is what the portal shows (as of its creation time).
+read-only, needs no key, and is what the portal shows (as of its creation time). It carries
+the transparency log as published in the registry's edge/ (the checkpoint and its tiles), so
+the portal offers each licence's .tlog-proof once a published checkpoint covers its entry.
 
 Copy it to the portal host after every publish and from cron, with a copy that renames into
 place (the portal reopens the file when its modification time changes), e.g.:
@@ -35,6 +37,7 @@ New invitations (qdyp holder invite) and password resets take effect when it arr
     if (parsed.json) cli.json(summary);
     else {
       cli.out(`Wrote the portal snapshot to ${summary.file}: ${summary.holders} holders, ${summary.licences} licences, ${summary.invitations} open invitations (${summary.bytes} bytes).`);
+      cli.out(summary.logSize === null ? 'No transparency log is published yet: the portal offers no log proofs until one is.' : `Transparency log: the checkpoint of ${summary.logSize} entries, ${summary.logTiles} tiles.`);
       cli.out('Copy it to the portal host: what the portal shows, and new invitations, take effect when it arrives there.');
     }
     return EXIT.ok;

@@ -24,11 +24,14 @@ import { parseVerifierConfig } from '../../web/config.ts';
 import { nodeCodecs } from '../codecs.ts';
 import { trustFromEdge } from '../edge-store.ts';
 import { RefusedError } from '../errors.ts';
+import { checkLicenceProof, type ProofCheck } from '../log-proofs.ts';
 import { registryPaths } from '../registry/db.ts';
 import { command, EXIT, terminalSafe, text, UsageError, type Cli } from './command.ts';
 import { fields, regionLabel, sectorLabel, tierLabel } from './format.ts';
 
 const MAX_INPUT_FILE_BYTES = 64 * 1024;
+/** A proof file: a checkpoint note (at most 256 KiB) and the entry and hashes before it. */
+const MAX_PROOF_FILE_BYTES = 512 * 1024;
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** PNG, JPEG, GIF and RIFF (WebP) signatures: such a file goes to the QR decoder, which says what it cannot read. */
 const IMAGE_MAGIC = [[0x89, 0x50, 0x4e, 0x47], [0xff, 0xd8, 0xff], [0x47, 0x49, 0x46, 0x38], [0x52, 0x49, 0x46, 0x46]];
@@ -215,6 +218,8 @@ interface VerifyNotes {
   decoded?: string;
   /** The bundle checked against, or why it was refused. */
   bundle?: { opened: ReturnType<typeof bundleSummary> } | { file: string; refused: QdypError };
+  /** What --proof made of the .tlog-proof given. */
+  proof?: ProofCheck;
 }
 
 function humanVerdict(verdict: Verdict, notes: VerifyNotes): string {
@@ -252,14 +257,17 @@ function humanVerdict(verdict: Verdict, notes: VerifyNotes): string {
   } else if (b) {
     lines.push(`bundle ${b.file} refused, so nothing in it is trusted: ${b.refused.message} (${b.refused.code})`);
   }
+  const proof = notes.proof;
+  if (proof && proof.ok) lines.push('', `transparency log: ${proof.message}`, `  log ${proof.log}, root ${proof.checkpoint.root}`);
+  else if (proof) lines.push('', `transparency log: the proof is refused: ${proof.message}`);
   if (!verdict.authorized) lines.push('', zh.advice, en.advice);
   if (notes.problems.length && verdict.code === 'cannot_confirm') lines.push('', ...notes.problems.map((p) => `note: ${p}`));
   return lines.join('\n');
 }
 
 export const verify = command({
-  summary: 'Verify a seal URL, a bare seal, a photo of a label or a licence document (JWS) from published artifacts. Exit 0 only if authorized.',
-  usage: 'URL|SEAL|PHOTO|LICENCE.jws [--bundle FILE] [--root FILE] [--min-key-list-version N]',
+  summary: 'Verify a seal URL, a bare seal, a photo of a label or a licence document (JWS) from published artifacts. Exit 0 only if authorized (and, with --proof, the proof holds).',
+  usage: 'URL|SEAL|PHOTO|LICENCE.jws [--bundle FILE] [--root FILE] [--min-key-list-version N] [--proof FILE]',
   help: `The argument may be the scanned URL, the bare seal, a licence document, a file holding
 one of them, or a photo of a label (JPEG, PNG or GIF, up to ${MAX_PHOTO_BYTES / (1024 * 1024)} MiB): its QR code is
 read and its text verified as a scanned URL would be. A photo with no readable QR code, or
@@ -273,12 +281,19 @@ Options:
   --min-key-list-version N
                   refuse key lists older than version N (default QDYP_MIN_KEY_LIST_VERSION): an
                   old bundle replayed after a key compromise then cannot say "authorized"
+  --proof FILE    with a licence document: its .tlog-proof (the portal's download, or the
+                  verifier's /log/entry/N.tlog-proof), checked offline against the same key
+                  list: the entry it carries must be in the log under a checkpoint the log key
+                  signed, be of this licence and say what the document says. A proof of an
+                  older event of the licence is reported as such. Exit 0 only if it holds too.
 
 verify reads only published artifacts, never the database: it sees what the edge sees.
 --json prints the verdict exactly as GET /api/v1/verify does, plus "decoded" (the QR code's
-text) for a photo and "bundle" ({asOf, ageSeconds, region, count}, or {error, message} if it
-was refused) with --bundle.`,
-  options: { bundle: { type: 'string' }, root: { type: 'string' }, 'min-key-list-version': { type: 'string' } },
+text) for a photo, "bundle" ({asOf, ageSeconds, region, count}, or {error, message} if it
+was refused) with --bundle, and "proof" with --proof: {ok, match (match, older, differs,
+other_licence), index, event, time, checkpoint: {size, root}, log, message}, or {ok: false,
+error, message} when the proof does not hold.`,
+  options: { bundle: { type: 'string' }, root: { type: 'string' }, 'min-key-list-version': { type: 'string' }, proof: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(parsed, cli) {
     const floor = text(parsed, 'min-key-list-version');
@@ -287,7 +302,10 @@ was refused) with --bundle.`,
     const pinned = readPinnedRoot(cli, text(parsed, 'root'));
     const bundleFile = text(parsed, 'bundle');
     const bundleBytes = bundleFile === undefined ? undefined : readBytes(cli.resolve(bundleFile), 'the bundle', MAX_BUNDLE_BYTES);
+    const proofFile = text(parsed, 'proof');
+    const proofText = proofFile === undefined ? undefined : readProofFile(cli.resolve(proofFile));
     const subject = await readSubject(cli, parsed.positionals[0]!);
+    if (proofText !== undefined && subject.kind !== 'document') throw new UsageError('--proof goes with a licence document (LICENCE.jws): a seal carries no log entry to hold the proof against');
     const root = await rootTrust(pinned);
     const now = cli.now();
     const notes: VerifyNotes = { problems: [], decoded: subject.decoded };
@@ -311,19 +329,32 @@ was refused) with --bundle.`,
         onProblem: (serial, error) => notes.problems.push(`licence entry ${serial}: ${error.message}`),
       });
     }
-    const result = subject.kind === 'document' ? await verifyLicenceDocument(subject.text, now, ctx) : await verifySeal(subject.text, now, ctx);
+    const documentResult = subject.kind === 'document' ? await verifyLicenceDocument(subject.text, now, ctx) : null;
+    const result = documentResult ?? (await verifySeal(subject.text, now, ctx));
     const verdict: Verdict = { code: result.code, authorized: result.authorized, licence: result.licence, statusAsOf: result.statusAsOf, checkedAt: result.checkedAt, logIndex: result.logIndex };
+    if (proofText !== undefined) {
+      notes.proof = await checkLicenceProof(proofText, documentResult?.document ?? null, ctx.keyList, verdict.logIndex);
+    }
     if (parsed.json) {
       const b = notes.bundle;
       cli.json({
         ...verdict,
         ...(subject.decoded !== undefined ? { decoded: subject.decoded } : {}),
         ...(b ? { bundle: 'opened' in b ? b.opened : { error: b.refused.code, message: `${b.file}: ${b.refused.message}` } } : {}),
+        ...(notes.proof ? { proof: notes.proof } : {}),
       });
     } else {
       notes.problems.unshift(...ctx.problems.map((p) => `${p.artifact}: ${p.message}`));
       cli.out(humanVerdict(verdict, notes));
     }
-    return verdict.authorized ? EXIT.ok : EXIT.refused;
+    return verdict.authorized && (notes.proof === undefined || notes.proof.ok) ? EXIT.ok : EXIT.refused;
   },
 });
+
+/** A .tlog-proof file's text: UTF-8, of a proof's size. */
+function readProofFile(file: string): string {
+  const bytes = readBytes(file, 'the proof file', MAX_PROOF_FILE_BYTES);
+  const decoded = utf8OrNull(bytes);
+  if (decoded === null) throw new RefusedError('invalid_text', `the proof file ${file} is not a c2sp.org/tlog-proof@v1 text file`);
+  return decoded;
+}

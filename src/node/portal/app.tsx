@@ -28,7 +28,7 @@ import { clientAddress, preSessionToken, preSessionTokenMatches, privatePages, s
 import { renderArtwork } from '../artwork/index.ts';
 import { normaliseActivationCode } from '../registry/invitations.ts';
 import { CurrentSnapshot } from './current-snapshot.ts';
-import { DOWNLOADS, renderDownload } from './downloads.ts';
+import { DOWNLOADS, portalLogRecord, renderDownload } from './downloads.ts';
 import { readForm, typedUscc, typedUser } from './form.ts';
 import { accountIsCurrent, activateAccount, signIn } from './holder-accounts.ts';
 import { PORTAL_MESSAGES, type NoticeKind } from './messages.ts';
@@ -306,9 +306,11 @@ export function createPortalApp(options: PortalOptions): PortalApp {
     const licence = ownLicence(snap, who, c.req.param('number'));
     if (!licence) return notFound(c, snap, who);
     const frame = frameFor(c, snap, `/licences/${licence.number}`, who);
+    const log = await portalLogRecord(snap.logRecord(licence));
     const svg = await renderArtwork({ format: 'svg', sealUrl: licence.sealUrl, licenceDocument: licence.document });
     const qrDataUrl = `data:image/svg+xml;base64,${Buffer.from(svg.bytes).toString('base64')}`;
-    return page(c, 200, <LicenceDetailPage frame={frame} licence={licence} now={now} qrDataUrl={qrDataUrl} />);
+    const verifyOrigin = snap.snapshotInfo().origin.toLowerCase();
+    return page(c, 200, <LicenceDetailPage frame={frame} licence={licence} now={now} qrDataUrl={qrDataUrl} log={log} verifyOrigin={verifyOrigin} />);
   });
 
   app.get('/portal/licences/:number/:file', async (c) => {
@@ -318,7 +320,9 @@ export function createPortalApp(options: PortalOptions): PortalApp {
     const download = DOWNLOADS.get(c.req.param('file'));
     const licence = ownLicence(snap, who, c.req.param('number'));
     if (!download || !licence) return notFound(c, snap, who);
-    const file = await renderDownload(download, licence, who.holder);
+    const log = download.kind === 'pdf' || download.kind === 'tlog-proof' ? await portalLogRecord(snap.logRecord(licence)) : undefined;
+    const file = await renderDownload(download, licence, who.holder, log);
+    if (!file) return notFound(c, snap, who);
     return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': file.mediaType,
       'content-disposition': `${file.inline ? 'inline' : 'attachment'}; filename="${file.fileName}"`,

@@ -1,9 +1,12 @@
 // The files a holder can download for a licence, each drawn only from the seal URL and the
-// licence document the snapshot carries (signed at issuance): no key is needed or read. The
-// names after `/portal/licences/NUMBER/` are a closed list; anything else is not found.
+// licence document the snapshot carries (signed at issuance), and — its .tlog-proof, and the
+// certificate's log annex — from the licence's latest log entry and the published checkpoint
+// and tiles the snapshot carries: no key is needed or read. The names after
+// `/portal/licences/NUMBER/` are a closed list; anything else is not found.
 
-import { printGuideHtml, PRINT_DPIS, PRINT_SIZES_MM, readArtworkSource, renderArtwork } from '../artwork/index.ts';
-import type { PortalHolder, PortalLicence } from './snapshot.ts';
+import { logEntryProof, tilePath, TlogError } from '../../core/index.ts';
+import { printGuideHtml, PRINT_DPIS, PRINT_SIZES_MM, readArtworkSource, renderArtwork, type CertificateLogRecord } from '../artwork/index.ts';
+import type { PortalHolder, PortalLicence, PortalLogRecord } from './snapshot.ts';
 import { styleHashOf } from './views/style.ts';
 
 export type Download =
@@ -11,12 +14,14 @@ export type Download =
   | { kind: 'png'; sizeMm: number; dpi: number }
   | { kind: 'pdf' }
   | { kind: 'guide' }
-  | { kind: 'jws' };
+  | { kind: 'jws' }
+  | { kind: 'tlog-proof' };
 
 export const SVG_FILE = 'qr.svg';
 export const CERTIFICATE_FILE = 'certificate.pdf';
 export const PRINT_GUIDE_FILE = 'print-guide.html';
 export const DOCUMENT_FILE = 'licence.jws';
+export const PROOF_FILE = 'licence.tlog-proof';
 
 export function pngFile(sizeMm: number, dpi: number): string {
   return `qr-${sizeMm}mm-${dpi}dpi.png`;
@@ -28,6 +33,7 @@ export const DOWNLOADS: ReadonlyMap<string, Download> = new Map<string, Download
   [CERTIFICATE_FILE, { kind: 'pdf' }],
   [PRINT_GUIDE_FILE, { kind: 'guide' }],
   [DOCUMENT_FILE, { kind: 'jws' }],
+  [PROOF_FILE, { kind: 'tlog-proof' }],
 ]);
 
 export interface DownloadFile {
@@ -42,7 +48,30 @@ export interface DownloadFile {
 
 const FILE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-export async function renderDownload(download: Download, licence: PortalLicence, holder: PortalHolder): Promise<DownloadFile> {
+/**
+ * The licence's log record for the certificate and the proof download: its latest entry, with
+ * the .tlog-proof when the published checkpoint covers it. Tiles that do not prove the entry
+ * (a snapshot copied from a damaged edge) give no proof: the certificate then says where it is
+ * online, and the download is not offered.
+ */
+export async function portalLogRecord(record: PortalLogRecord): Promise<CertificateLogRecord | undefined> {
+  if (record.kind === 'none') return undefined;
+  if (record.kind === 'pending') return { index: record.index };
+  try {
+    const proof = await logEntryProof(record.index, record.entry, record.checkpoint, async (level, index, width) => {
+      const tile = record.tiles.get(tilePath(level, index, width));
+      if (!tile) throw new TlogError('ERR_TLOG_TILE', 'the snapshot lacks a tile of the published log');
+      return tile;
+    });
+    return { index: record.index, proof };
+  } catch (error) {
+    if (error instanceof TlogError) return { index: record.index };
+    throw error;
+  }
+}
+
+/** The file, or null when it does not exist (yet): the proof before the publication that covers it. */
+export async function renderDownload(download: Download, licence: PortalLicence, holder: PortalHolder, log?: CertificateLogRecord): Promise<DownloadFile | null> {
   const input = { sealUrl: licence.sealUrl, licenceDocument: licence.document };
   switch (download.kind) {
     case 'svg':
@@ -50,7 +79,7 @@ export async function renderDownload(download: Download, licence: PortalLicence,
     case 'png':
       return { ...(await renderArtwork({ format: 'png', sizeMm: download.sizeMm, dpi: download.dpi, ...input })), inline: false, csp: FILE_CSP };
     case 'pdf':
-      return { ...(await renderArtwork({ format: 'pdf', holderAddress: holder.address ?? undefined, ...input })), inline: false, csp: FILE_CSP };
+      return { ...(await renderArtwork({ format: 'pdf', holderAddress: holder.address ?? undefined, log, ...input })), inline: false, csp: FILE_CSP };
     case 'guide': {
       const html = printGuideHtml(readArtworkSource(input).verifyDomain);
       const style = styleHashOf(html);
@@ -66,5 +95,8 @@ export async function renderDownload(download: Download, licence: PortalLicence,
       // Checked like the artwork's source, so a damaged snapshot row is never handed out.
       readArtworkSource(input);
       return { bytes: new TextEncoder().encode(`${licence.document}\n`), mediaType: 'application/jose', fileName: `${licence.number}.jws`, inline: false, csp: FILE_CSP };
+    case 'tlog-proof':
+      if (log?.proof === undefined) return null;
+      return { bytes: new TextEncoder().encode(log.proof), mediaType: 'text/plain; charset=UTF-8', fileName: `${licence.number}.tlog-proof`, inline: false, csp: FILE_CSP };
   }
 }

@@ -110,6 +110,10 @@ export interface PortalMessages {
     document: string;
     /** The words before and after the scan URL. */
     documentNote: (file: string) => [string, string];
+    proof: string;
+    proofNote: (index: number, document: string, proof: string) => string;
+    /** Logged, but in no published checkpoint yet. */
+    proofPending: (index: number, url: string) => string;
   };
   notices: Record<NoticeKind, { title: string; body: string }>;
   backToStart: string;
@@ -210,6 +214,9 @@ const zhCN: PortalMessages = {
     printGuideNote: '二维码的尺寸、留白、颜色和印刷检查。',
     document: '许可文件（.jws）',
     documentNote: (file) => [`带工程办公室签名的许可记录。任何人都可以核验：运行 qdyp verify ${file}，或扫描二维码、打开`, '查看核验页面。'],
+    proof: '透明日志证明（.tlog-proof）',
+    proofNote: (index, document, proof) => `证明本许可的最新记录（透明日志第 ${index} 条）已公开登记，可离线核验：运行 qdyp verify ${document} --proof ${proof}。授权证书的附页也印有此证明。`,
+    proofPending: (index, url) => `本许可的最新记录是透明日志第 ${index} 条。其证明将在下次发布后提供，届时也可在 ${url} 查看。`,
   },
   notices: {
     badRequest: { title: '无法处理的请求', body: '提交的内容不完整或格式不对，未作任何更改。请返回后重新填写。' },
@@ -320,6 +327,9 @@ const en: PortalMessages = {
     printGuideNote: 'Size, quiet zone, colours and print checks for the QR code.',
     document: 'Licence document (.jws)',
     documentNote: (file) => [`The licence record signed by the programme office. Anyone can verify it: run qdyp verify ${file}, or scan the QR code or open`, 'to see the verify page.'],
+    proof: 'Transparency log proof (.tlog-proof)',
+    proofNote: (index, document, proof) => `Proves that the latest record of this licence (entry ${index} of the transparency log) is in the public log; check it offline: run qdyp verify ${document} --proof ${proof}. The certificate's annex prints it too.`,
+    proofPending: (index, url) => `The latest record of this licence is entry ${index} of the transparency log. Its proof will be available after the next publication, and then also at ${url}.`,
   },
   notices: {
     badRequest: { title: 'Request not understood', body: 'What was sent is incomplete or malformed; nothing was changed. Go back and fill the form in again.' },

@@ -1,7 +1,9 @@
 // The portal snapshot: the one file the holder portal reads from the office. It is an
 // ALLOWLIST, copied column by column from the registry — holders, their licences' public
 // details with the seal URL and licence document signed at issuance (every download is drawn
-// from those, without keys), and the hashes of the invitation codes — and nothing else:
+// from those, without keys), each licence's latest transparency log entry, the hashes of the
+// invitation codes, and the log as published (the checkpoint and its hash tiles, from the
+// registry's edge/: what the portal makes a licence's .tlog-proof from) — and nothing else:
 // no audit events or actor names, no keys (public or private), no config but the origin, no
 // publishing state, nor anything later issues add to the registry. Anything new in the
 // registry stays out of the snapshot until it is added here by name.
@@ -22,13 +24,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { sealUrl, type LicenceStatus, type Sector, type Tier } from '../../core/index.ts';
+import {
+  LOG_CHECKPOINT_KEY,
+  logTileKey,
+  parseCheckpoint,
+  parseNote,
+  sealUrl,
+  tilePath,
+  tilesForInclusionProof,
+  tilesForTree,
+  TlogError,
+  type LicenceStatus,
+  type Sector,
+  type Tier,
+} from '../../core/index.ts';
+import { edgeFile, readEdgeTextSync } from '../edge-store.ts';
 import { readConfig } from '../registry/config.ts';
-import { openDatabase } from '../registry/db.ts';
+import { openDatabase, registryPaths } from '../registry/db.ts';
 import { activationCodeHash, hasInvitations, normaliseUserName } from '../registry/invitations.ts';
 
 /** Bumped when the snapshot's tables change; the reader refuses any other. */
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
 /** The snapshot file's mode: the portal's service account reads it through its group. */
 export const SNAPSHOT_MODE = 0o640;
 
@@ -64,9 +80,23 @@ const SCHEMA = `
     status_changed_at TEXT NOT NULL,
     seal_url          TEXT NOT NULL,
     document          TEXT NOT NULL,
-    issued_at         TEXT NOT NULL
+    issued_at         TEXT NOT NULL,
+    log_index         INTEGER,
+    log_entry         TEXT
   ) STRICT;
   CREATE INDEX licences_holder ON licences (holder_uscc, serial);
+
+  CREATE TABLE log (
+    checkpoint TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE log_tiles (
+    level  INTEGER NOT NULL,
+    idx    INTEGER NOT NULL,
+    width  INTEGER NOT NULL,
+    hashes BLOB NOT NULL,
+    PRIMARY KEY (level, idx, width)
+  ) STRICT, WITHOUT ROWID;
 
   CREATE TABLE invitations (
     uscc       TEXT NOT NULL REFERENCES holders (uscc),
@@ -85,6 +115,9 @@ export interface SnapshotSummary {
   licences: number;
   /** The open (unexpired) ones; the file holds the expired ones too. */
   invitations: number;
+  /** The published checkpoint's size (null: no log published), and how many of its tiles were copied. */
+  logSize: number | null;
+  logTiles: number;
   bytes: number;
 }
 
@@ -94,8 +127,9 @@ export interface SnapshotSummary {
  * the file built beside `out` and renamed over it (mode 0640), so a reader sees the old
  * snapshot or the new one. Needs no key: keys/ is never read.
  */
-export function writePortalSnapshot(options: { dbPath: string; out: string; now: Date }): SnapshotSummary {
+export function writePortalSnapshot(options: { dbPath: string; out: string; now: Date; edgeDir?: string }): SnapshotSummary {
   const out = path.resolve(options.out);
+  const edgeDir = options.edgeDir ?? registryPaths(options.dbPath).edgeDir;
   const createdAt = options.now.toISOString();
   const source = openDatabase(options.dbPath, { readonly: true });
   const temp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
@@ -105,7 +139,7 @@ export function writePortalSnapshot(options: { dbPath: string; out: string; now:
     target.pragma('journal_mode = DELETE');
     target.pragma('synchronous = FULL');
     target.exec(SCHEMA);
-    const counts = { holders: 0, licences: 0, invitations: 0 };
+    const counts = { holders: 0, licences: 0, invitations: 0, logSize: null as number | null, logTiles: 0 };
     let origin = '';
     // One read transaction on the registry: every row below is from the same moment.
     source.exec('BEGIN');
@@ -121,15 +155,17 @@ export function writePortalSnapshot(options: { dbPath: string; out: string; now:
         }
         const licence = write.prepare(
           `INSERT INTO licences (serial, number, holder_uscc, tier, sector, chain, region, products, trademarks, valid_from, valid_until,
-             status, status_reason, status_changed_at, seal_url, document, issued_at)
+             status, status_reason, status_changed_at, seal_url, document, issued_at, log_index, log_entry)
            VALUES (@serial, @number, @holder_uscc, @tier, @sector, @chain, @region, @products, @trademarks, @valid_from, @valid_until,
-             @status, @status_reason, @status_changed_at, @seal_url, @document, @issued_at)`,
+             @status, @status_reason, @status_changed_at, @seal_url, @document, @issued_at, @log_index, @log_entry)`,
         );
         const licences = source.prepare(
           `SELECT l.serial, l.number, l.holder_uscc, l.tier, l.sector, l.chain, l.region, l.products, l.trademarks,
-             p.valid_from, p.valid_until, l.status, l.status_reason, l.status_changed_at, l.seal, l.document, l.issued_at
+             p.valid_from, p.valid_until, l.status, l.status_reason, l.status_changed_at, l.seal, l.document, l.issued_at,
+             l.log_index, e.entry AS log_entry
            FROM licences l
            JOIN validity_periods p ON p.id = (SELECT max(id) FROM validity_periods WHERE serial = l.serial)
+           LEFT JOIN log_entries e ON e.idx = l.log_index
            ORDER BY l.serial`,
         );
         for (const l of licences.iterate() as Iterable<LicenceRow & { seal: string }>) {
@@ -148,6 +184,7 @@ export function writePortalSnapshot(options: { dbPath: string; out: string; now:
             if (Date.parse(i.expires_at) > options.now.getTime()) counts.invitations++;
           }
         }
+        Object.assign(counts, copyPublishedLog(write, edgeDir));
       })();
     } finally {
       source.exec('COMMIT');
@@ -169,6 +206,37 @@ export function writePortalSnapshot(options: { dbPath: string; out: string; now:
     fs.rmSync(temp, { force: true });
     fs.rmSync(`${temp}-journal`, { force: true });
   }
+}
+
+/**
+ * The log as `edgeDir` publishes it: its checkpoint, and every tile of that checkpoint's tree
+ * that is there (one at a time: a million entries are 3,900 tiles). Read after the licences, so
+ * a checkpoint published meanwhile covers at most more of them, never fewer.
+ */
+function copyPublishedLog(write: Database.Database, edgeDir: string): { logSize: number | null; logTiles: number } {
+  const note = readEdgeTextSync(edgeDir, LOG_CHECKPOINT_KEY);
+  if (note === null) return { logSize: null, logTiles: 0 };
+  let size: number;
+  try {
+    size = parseCheckpoint(parseNote(note).text).size;
+  } catch (error) {
+    if (error instanceof TlogError) return { logSize: null, logTiles: 0 };
+    throw error;
+  }
+  write.prepare('INSERT INTO log (checkpoint) VALUES (?)').run(note);
+  const insert = write.prepare('INSERT INTO log_tiles (level, idx, width, hashes) VALUES (?, ?, ?, ?)');
+  let copied = 0;
+  for (const tile of tilesForTree(size)) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(edgeFile(edgeDir, logTileKey(tile.level, tile.index, tile.width))!);
+    } catch {
+      continue; // a proof that needs it is then not offered
+    }
+    insert.run(tile.level, tile.index, tile.width, bytes);
+    copied++;
+  }
+  return { logSize: size, logTiles: copied };
 }
 
 export interface SnapshotInfo {
@@ -206,7 +274,20 @@ export interface PortalLicence {
   /** The licence document (JWS) as last signed: what the holder downloads as `.jws`. */
   document: string;
   issuedAt: string;
+  /** The licence's latest entry in the transparency log, and its text as logged (null before it has one). */
+  logIndex: number | null;
+  logEntry: string | null;
 }
+
+/**
+ * What a licence's .tlog-proof is made from, read at once (the snapshot may be closed by the
+ * next request): the published checkpoint and the tiles the entry's inclusion proof reads.
+ * `pending`: logged, but the published checkpoint does not cover it yet.
+ */
+export type PortalLogRecord =
+  | { kind: 'covered'; index: number; entry: string; checkpoint: string; tiles: Map<string, Uint8Array> }
+  | { kind: 'pending'; index: number }
+  | { kind: 'none' };
 
 export interface PortalInvitation {
   uscc: string;
@@ -231,6 +312,8 @@ export interface PortalSnapshot {
   invitation(uscc: string, user: string): PortalInvitation | undefined;
   /** The holder's invitation whose code is `code` as typed (normaliseActivationCode), if any. */
   invitationByCode(uscc: string, code: string): PortalInvitation | undefined;
+  /** What the licence's .tlog-proof is made from (see PortalLogRecord). */
+  logRecord(licence: PortalLicence): PortalLogRecord;
   close(): void;
 }
 
@@ -263,6 +346,8 @@ interface LicenceRow {
   seal_url: string;
   document: string;
   issued_at: string;
+  log_index: number | null;
+  log_entry: string | null;
 }
 interface InvitationRow {
   uscc: string;
@@ -290,6 +375,8 @@ function licenceFromRow(row: LicenceRow): PortalLicence {
     sealUrl: row.seal_url,
     document: row.document,
     issuedAt: row.issued_at,
+    logIndex: row.log_index,
+    logEntry: row.log_entry,
   };
 }
 
@@ -327,6 +414,17 @@ export function openPortalSnapshot(file: string): PortalSnapshot {
       licence: db.prepare('SELECT * FROM licences WHERE holder_uscc = ? AND number = ?'),
       invitation: db.prepare('SELECT uscc, user, code_hash, expires_at FROM invitations WHERE uscc = ? AND user = ?'),
       byCode: db.prepare('SELECT uscc, user, code_hash, expires_at FROM invitations WHERE uscc = ? AND code_hash = ?'),
+      checkpoint: db.prepare('SELECT checkpoint FROM log'),
+      tile: db.prepare('SELECT hashes FROM log_tiles WHERE level = ? AND idx = ? AND width = ?'),
+    };
+    // The checkpoint never changes in an open snapshot: read once, when first asked for.
+    let published: { note: string; size: number } | null | undefined;
+    const checkpoint = () => {
+      if (published === undefined) {
+        const row = q.checkpoint.get() as { checkpoint: string } | undefined;
+        published = row ? { note: row.checkpoint, size: parseCheckpoint(parseNote(row.checkpoint).text).size } : null;
+      }
+      return published;
     };
     return {
       file: absolute,
@@ -352,6 +450,17 @@ export function openPortalSnapshot(file: string): PortalSnapshot {
         if (hash === null) return undefined;
         const row = q.byCode.get(key(uscc), hash) as InvitationRow | undefined;
         return row && invitationFromRow(row);
+      },
+      logRecord(licence) {
+        if (licence.logIndex === null || licence.logEntry === null) return { kind: 'none' };
+        const cp = checkpoint();
+        if (!cp || licence.logIndex >= cp.size) return { kind: 'pending', index: licence.logIndex };
+        const tiles = new Map<string, Uint8Array>();
+        for (const t of tilesForInclusionProof(licence.logIndex, cp.size)) {
+          const row = q.tile.get(t.level, t.index, t.width) as { hashes: Buffer } | undefined;
+          if (row) tiles.set(tilePath(t.level, t.index, t.width), new Uint8Array(row.hashes));
+        }
+        return { kind: 'covered', index: licence.logIndex, entry: licence.logEntry, checkpoint: cp.note, tiles };
       },
       close: () => db.close(),
     };

@@ -51,6 +51,8 @@ describe('licence issue', () => {
       // (no two different lists share a time): under this frozen clock, a second or two later.
       statusAsOf: expect.stringMatching(/^2026-11-27T04:00:0[0-5]\.000Z$/),
       checkedAt: '2026-11-27T04:00:00.000Z',
+      // The licence's latest transparency log entry (0 is the key list's at init).
+      logIndex: 1,
     });
     // A scanner that lower-cases the URL, and the bare seal, verify the same.
     expect((await verdict(reg, reg.url.toLowerCase())).code).toBe('authorized');
@@ -149,7 +151,7 @@ describe('renew, update, rotate, compromise and reseal', () => {
   it('after keys compromise the old seal fails; reseal gives one that verifies', async () => {
     const reg = await withLicence();
     const kid = (await reg.run(['licence', 'show', reg.number, '--json'])).json().sealKid;
-    const sid = (await reg.run(['keys', 'list', '--json'])).json().keys[0].sid;
+    const sid = (await reg.run(['keys', 'list', '--json'])).json().keys.find((k: { role: string }) => k.role === 'issue').sid;
     const compromised = await reg.run(['keys', 'compromise', sid, '--reason', '私钥泄露']);
     expect(compromised.code, compromised.stderr).toBe(0);
     expect(compromised.stdout).toContain(`Key ${kid} is marked compromised`);

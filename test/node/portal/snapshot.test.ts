@@ -33,8 +33,12 @@ const ALLOWLIST: Record<string, string[]> = {
     'seal_url',
     'document',
     'issued_at',
+    'log_index',
+    'log_entry',
   ],
   invitations: ['uscc', 'user', 'code_hash', 'expires_at'],
+  log: ['checkpoint'],
+  log_tiles: ['level', 'idx', 'width', 'hashes'],
 };
 
 let reg: Awaited<ReturnType<typeof cliRegistry>>;
@@ -91,6 +95,8 @@ describe('qdyp portal snapshot', () => {
         { type: 'table', name: 'holders' },
         { type: 'table', name: 'invitations' },
         { type: 'table', name: 'licences' },
+        { type: 'table', name: 'log' },
+        { type: 'table', name: 'log_tiles' },
         { type: 'table', name: 'snapshot' },
       ]);
       const tables: Record<string, string[]> = {};
@@ -104,6 +110,17 @@ describe('qdyp portal snapshot', () => {
       expect(rows.snapshot).toEqual([{ format_version: SNAPSHOT_FORMAT_VERSION, created_at: '2026-11-27T04:00:00.000Z', origin: 'HTTPS://V.QDYP.CN' }]);
       expect(rows.holders!.map((h) => h.uscc).sort()).toEqual([USCC.a, USCC.b, USCC.c].sort());
       expect(rows.licences!.map((l) => l.number)).toEqual([numbers.a1, numbers.a2, numbers.b1]);
+      // Each licence's latest log entry as the registry logged it, and the log as published.
+      const registry = new Database(reg.db, { readonly: true, fileMustExist: true });
+      try {
+        const logged = registry.prepare('SELECT l.number, l.log_index, e.entry FROM licences l JOIN log_entries e ON e.idx = l.log_index ORDER BY l.serial').all() as { number: string; log_index: number; entry: string }[];
+        expect(rows.licences!.map((l) => [l.number, l.log_index, l.log_entry])).toEqual(logged.map((l) => [l.number, l.log_index, l.entry]));
+        expect(JSON.parse(logged[1]!.entry as string).event).toBe('licence.suspend');
+      } finally {
+        registry.close();
+      }
+      expect(rows.log).toEqual([{ checkpoint: fs.readFileSync(path.join(reg.dir, 'edge', 'log', 'checkpoint'), 'utf8') }]);
+      expect(rows.log_tiles!.map((t) => [t.level, t.idx, t.width, Buffer.compare(t.hashes as Buffer, fs.readFileSync(path.join(reg.dir, 'edge', 'log', 'tile', '0', `000.p/${t.width}`)))])).toEqual([[0, 0, rows.log_tiles![0]!.width, 0]]);
       expect(rows.invitations).toEqual([
         { uscc: USCC.b, user: 'li', code_hash: activationCodeHash(codes.b), expires_at: '2026-12-11T04:00:00.000Z' },
         { uscc: USCC.a, user: 'admin', code_hash: activationCodeHash(codes.a), expires_at: '2026-12-11T04:00:00.000Z' },

@@ -5,7 +5,8 @@
 
 import { cstDateTime, MESSAGES, REGIONS, type Locale } from '../../../core/index.ts';
 import { PRINT_DPIS, PRINT_SIZES_MM } from '../../artwork/index.ts';
-import { CERTIFICATE_FILE, DOCUMENT_FILE, pngFile, PRINT_GUIDE_FILE, SVG_FILE } from '../downloads.ts';
+import type { CertificateLogRecord } from '../../artwork/index.ts';
+import { CERTIFICATE_FILE, DOCUMENT_FILE, pngFile, PRINT_GUIDE_FILE, PROOF_FILE, SVG_FILE } from '../downloads.ts';
 import { licenceState, renewalDue } from '../licence-state.ts';
 import { PORTAL_MESSAGES, type FormProblem, type LicenceState, type NoticeKind } from '../messages.ts';
 import type { PortalHolder, PortalLicence } from '../snapshot.ts';
@@ -336,8 +337,8 @@ export function LicenceListPage({ frame, holder, licences, now }: { frame: Frame
   );
 }
 
-export function LicenceDetailPage(props: { frame: Frame; licence: PortalLicence; now: Date; qrDataUrl: string }) {
-  const { frame, licence, now } = props;
+export function LicenceDetailPage(props: { frame: Frame; licence: PortalLicence; now: Date; qrDataUrl: string; log?: CertificateLogRecord; verifyOrigin: string }) {
+  const { frame, licence, now, log } = props;
   const { locale } = frame;
   const t = PORTAL_MESSAGES[locale];
   const d = t.downloads;
@@ -398,6 +399,19 @@ export function LicenceDetailPage(props: { frame: Frame; licence: PortalLicence;
               {before} <span class="url">{licence.sealUrl}</span> {after}
             </p>
           </li>
+          {log?.proof !== undefined && (
+            <li>
+              <a href={file(PROOF_FILE)} data-download="tlog-proof">
+                {d.proof}
+              </a>
+              <p>{d.proofNote(log.index, `${licence.number}.jws`, `${licence.number}.tlog-proof`)}</p>
+            </li>
+          )}
+          {log && log.proof === undefined && (
+            <li data-log-pending="">
+              <p>{d.proofPending(log.index, `${props.verifyOrigin}/log/entry/${log.index}`)}</p>
+            </li>
+          )}
         </ul>
       </section>
       <p>
