@@ -9,15 +9,16 @@ import path from 'node:path';
 import QRCode from 'qrcode';
 import { addDays, contactPublicJwk, cstDate, type ContactPublicJwk } from '../core/index.ts';
 import { writeFileAtomic } from './files.ts';
+import { readPrivateKey } from './key-files.ts';
 import { createContactKey, readContactKey } from './issuer/contact-key.ts';
 import { hashPassword } from './accounts/index.ts';
-import { addHolder, addInspector, addOfficer, completeOfficerSetup, initRegistry, inviteHolderUser, issueLicence, officerActor, revokeLicence, suspendLicence, type IssuerContext, type OfficerRole } from './issuer/index.ts';
+import { addHolder, addInspector, addOfficer, completeOfficerSetup, initRegistry, inviteHolderUser, issueLicence, officerActor, revokeLicence, rotateKey, suspendLicence, type IssuerContext, type OfficerRole } from './issuer/index.ts';
 import { activateAccount, openPortalSnapshot, PortalStore, writePortalSnapshot } from './portal/index.ts';
 import { publishLocal } from './publish.ts';
-import { openRegistry, type Registry } from './registry/db.ts';
+import { openRegistry, registryPaths, type Registry } from './registry/db.ts';
 import { getInspector } from './registry/inspectors.ts';
 import { getOfficer } from './registry/officers.ts';
-import { activeKey } from './registry/keys.ts';
+import { activeKey, activeLogKey } from './registry/keys.ts';
 import { listLicences, type LicenceRecord } from './registry/licences.ts';
 import { usccCheckCharacter } from './uscc.ts';
 
@@ -135,6 +136,11 @@ export async function openDemoRegistry(baseDir: string, now: Date): Promise<{ re
   let reportLoop: DemoReportLoop;
   try {
     reportLoop = await prepareDemoReportLoop(registry, now);
+    // A demo registry made before the transparency log gets its log key (the demo's root key is
+    // beside it), so the log it already holds is published as a production registry's would be.
+    if (!activeLogKey(registry.db)) {
+      await rotateKey({ registry, now, actor: ACTOR }, readPrivateKey(registryPaths(dbPath).defaultRootKey), 'the demo registry gets the transparency log key', { role: 'log' });
+    }
     await publishLocal(registry, now, { full: true, bundles: true });
   } catch (error) {
     registry.close();
