@@ -305,7 +305,10 @@ With --demo: demo officers whose sign-ins are printed.`,
       cli.out(`  health:   ${base}/healthz`);
       cli.out(`  inspector: ${base}/inspect  (现场查验; works offline after the first visit)`);
       cli.out(`  API:      ${base}/api/v1/verify?seal=SEAL`);
-      cli.out(`  public log: ${base}/log  (公开日志: every licence event, with proofs; audit it with qdyp log verify --from ${base})`);
+      // The log is named after the origin the seals print, which the demo does not serve on.
+      const named = printedOrigin && new URL(printedOrigin).host.toLowerCase() !== new URL(base).host ? ` --origin ${printedOrigin.toLowerCase()}` : '';
+      const db = demo ? `--db ${path.relative(cli.io.cwd, demo.dbPath)} ` : '';
+      cli.out(`  public log: ${base}/log  (公开日志: every licence event; audit it: npx qdyp ${db}log verify --from ${base}${named})`);
     }
     if (demo) {
       cli.out(`  demo registry: ${path.relative(cli.io.cwd, demo.dbPath)} (${demo.created ? 'created and seeded now' : 'reused'}; published afresh)`);
