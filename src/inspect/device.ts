@@ -127,7 +127,13 @@ export class Device {
     }
     const offered = await openLogCheckpoint(note, keyList, this.logNames).catch(() => null);
     if (!offered) return null;
-    const held = await this.store.get<string>(LOG_CHECKPOINT).catch(() => undefined);
+    let held: unknown;
+    try {
+      held = await this.store.get<string>(LOG_CHECKPOINT);
+    } catch {
+      // The floor is there but unreadable: nothing to check against, so nothing replaces it.
+      return null;
+    }
     // None yet, or one the key list no longer vouches for (its log key compromised): start from this one.
     const previous = typeof held === 'string' ? await openLogCheckpoint(held, keyList, [offered.origin]).catch(() => null) : null;
     if (!previous) return note;

@@ -11,7 +11,8 @@
 // /log shows from then on, with both signed checkpoints as evidence. An older checkpoint is
 // refused too, but shown only while the store offers it: a cache behind by a publication
 // (KV's, for a minute) is no evidence against the log when the older tree is proved a prefix
-// of ours.
+// of ours. A keeper that cannot be read keeps its floor: what this verifier takes meanwhile is
+// checked against that floor once it can be read, and handed on only if it follows it.
 
 import { encodeBase64, LOG_CHECKPOINT_KEY, logVerifiers, type Checkpoint, type NoteVerifier, type TrustedKeyList } from '../core/index.ts';
 import type { ArtifactSource } from './artifact-source.ts';
@@ -111,7 +112,11 @@ export class LogCache {
       log(`log checkpoint unreadable (${errorName(error)}); keeping the one in use`);
       stored = null;
     }
-    const kept = await this.#load();
+    // Null when the keeper could not be read: its floor is unknown this refresh.
+    const loaded = await this.#load();
+    const kept = loaded ?? {};
+    /** Whether the keeper's checkpoint contradicts the one in use (then it stays the keeper's floor). */
+    let keptContradicted = false;
 
     let accepted = this.#view.accepted;
     if (accepted && keyList !== this.#verifiedUnder) {
@@ -159,6 +164,7 @@ export class LogCache {
           return;
         case 'fork':
         case 'inconsistent':
+          if (!fromStore) keptContradicted = true;
           this.#options.reader.forget();
           refused = { kind: 'split' };
           this.#logOnce(note, `SPLIT VIEW: log checkpoint refused, ${succession.kind === 'fork' ? 'same size, another root' : 'the consistency proof from the published tiles fails'} (${sizes}); the checkpoint in use stays`);
@@ -173,7 +179,8 @@ export class LogCache {
     this.#view = { accepted, refused, splitView };
     this.#verifiedUnder = keyList;
     if (generation === this.#generation) this.#freshUntil = now + this.#options.ttlMs;
-    await this.#handOn(kept, accepted, splitView);
+    // A checkpoint raises the keeper's floor only once it was checked against that floor.
+    await this.#handOn(kept, loaded !== null && !keptContradicted ? accepted : null, splitView);
     return this.#view;
   }
 
@@ -198,18 +205,22 @@ export class LogCache {
     return verifiers;
   }
 
-  async #load(): Promise<KeptLog> {
+  /** What the keeper holds; null when it cannot be reached. */
+  async #load(): Promise<KeptLog | null> {
     const keeper = this.#options.keeper;
     if (!keeper) return {};
     try {
       return await withTimeout(keeper.load(), KEEPER_TIMEOUT_MS);
     } catch (error) {
       this.#options.log(`log keeper unreachable (${errorName(error)}); carrying on with the checkpoint in memory`);
-      return {};
+      return null;
     }
   }
 
-  /** Gives the keeper a larger checkpoint, or a split view it does not hold yet. */
+  /**
+   * Gives the keeper `accepted` when it is larger than the keeper's (null: nothing to raise the
+   * floor with), and a split view when it holds none yet.
+   */
   async #handOn(kept: KeptLog, accepted: AcceptedCheckpoint | null, splitView: SplitView | null): Promise<void> {
     const keeper = this.#options.keeper;
     if (!keeper) return;

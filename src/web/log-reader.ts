@@ -153,10 +153,12 @@ export class LogReader {
     if (this.#newest?.note !== note) {
       const result = this.#readNewest(checkpoint);
       this.#newest = { note, result };
-      // A store fault is not remembered: the next request tries again.
-      result.catch(() => {
+      // Neither a store fault nor files that do not match is remembered: the next request reads
+      // again, so a store put right is shown as the log at once (entry() re-checks likewise).
+      const drop = () => {
         if (this.#newest?.result === result) this.#newest = null;
-      });
+      };
+      result.then((r) => r.verified || drop(), drop);
     }
     return this.#newest!.result;
   }

@@ -118,6 +118,25 @@ describe('the device and the public log', () => {
     expect(store.data.get(LOG_CHECKPOINT)).toBe(log.checkpoint);
   });
 
+  it('a saved checkpoint that cannot be read is no floor to start again from: the log waits, the one saved stays', async () => {
+    const log = await fx.log.fork();
+    const cp12 = await log.sign();
+    expect((await device.sync(server(log).fetcher, null)).ok).toBe(true);
+    // A larger tree that does not extend the saved one, offered while the saved one cannot be read.
+    const other = await TestLog.create(ORIGIN, fx.log.key);
+    await other.append(fx.log.entries.slice(1));
+    await grow(other, 30, '虾仁礼盒');
+    const get = store.get.bind(store);
+    store.get = async <T,>(key: string) => {
+      if (key === LOG_CHECKPOINT) throw new Error('storage');
+      return get<T>(key);
+    };
+    expect((await device.sync(server(other).fetcher, null)).ok).toBe(true);
+    expect(store.data.get(LOG_CHECKPOINT)).toBe(cp12);
+    store.get = get;
+    expect(await device.sync(server(other).fetcher, null)).toMatchObject({ ok: false, error: 'log_inconsistent' });
+  });
+
   it('no log, another log, a forged checkpoint, an older one or one whose tiles are missing: the sync succeeds, the log waits', async () => {
     const log = await fx.log.fork();
     await grow(log, 28);

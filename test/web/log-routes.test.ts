@@ -155,11 +155,17 @@ describe('GET /log', () => {
   it('shows no entry when the bundles do not match the checkpoint’s tiles', async () => {
     const tampered = fx.log.files.get('log/tile/entries/001.p/5')!.slice();
     tampered[tampered.length - 3] = tampered[tampered.length - 3]! ^ 1;
-    const app = createApp({ source: memorySource({ texts: fx.artifacts.texts, bundles: { ...fx.artifacts.bundles, 'log/tile/entries/001.p/5': tampered } }), root: fx.edge.rootJwk, clock: () => T0, verifyOrigin: ORIGIN, log: () => {} });
+    const source = memorySource({ texts: fx.artifacts.texts, bundles: { ...fx.artifacts.bundles, 'log/tile/entries/001.p/5': tampered } });
+    const app = createApp({ source, root: fx.edge.rootJwk, clock: () => T0, verifyOrigin: ORIGIN, log: () => {} });
     const html = await (await app.request('http://localhost/log')).text();
     expect(html).toContain('data-newest="unverified"');
     expect(html).not.toContain('/log/entry/');
     expect(html).not.toContain('最新条目时间');
+    // The store put right: the same checkpoint's entries are shown at once, not held as unverified.
+    source.artifacts.bundles['log/tile/entries/001.p/5'] = fx.log.files.get('log/tile/entries/001.p/5')!;
+    const repaired = await (await app.request('http://localhost/log')).text();
+    expect(repaired).not.toContain('data-newest="unverified"');
+    expect(repaired).toContain(`href="/log/entry/${SIZE - 1}?lang=zh"`);
   });
 });
 

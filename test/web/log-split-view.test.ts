@@ -10,9 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeBase64, parseCheckpoint, parseNote } from '../../src/core/index.ts';
 import { writeEdgeFile } from '../../src/node/edge-store.ts';
 import { LOG_FILE, startServer, type RunningServer } from '../../src/node/server.ts';
+import { createApp, DEFAULT_TTL_MS, keepLog, type KeptLog } from '../../src/web/index.ts';
 import { edgeWithLog, licenceLogEntry, type EdgeWithLog, type TestLog } from '../support/log-fixture.ts';
 import { writeEdgeDir } from './edge-dir.ts';
-import { T0 } from './fixtures.ts';
+import { memorySource, T0 } from './fixtures.ts';
 
 const ORIGIN = 'https://verify.example.cn';
 
@@ -187,5 +188,55 @@ describe('the genuine next checkpoint', () => {
     const page = await logPage();
     expect(page).toContain('data-refused="unverified"');
     expect(page).not.toContain('data-split-view');
+  });
+});
+
+describe('a keeper that cannot be read', () => {
+  /** A keeper in memory under the keepers' rules, whose next `failLoads` loads throw. */
+  function memoryKeeper(held: KeptLog) {
+    const keeper = {
+      held,
+      failLoads: 0,
+      async load(): Promise<KeptLog> {
+        if (keeper.failLoads > 0) {
+          keeper.failLoads--;
+          throw new Error('unreachable');
+        }
+        return { ...keeper.held };
+      },
+      async keep(offered: KeptLog): Promise<void> {
+        keeper.held = keepLog(keeper.held, offered) ?? keeper.held;
+      },
+    };
+    return keeper;
+  }
+
+  it('never loses its floor to a checkpoint taken while it could not be read: the split view is found once it can', async () => {
+    await at12.append(updates(140, 0, '虾仁礼盒'));
+    const forked = await at12.sign();
+    const keeper = memoryKeeper({ checkpoint: cp112 });
+    keeper.failLoads = 1;
+    let now = T0.getTime();
+    const lines: string[] = [];
+    const app = createApp({
+      source: memorySource({ texts: { ...fx.artifacts.texts, 'log/checkpoint': forked }, bundles: { ...fx.artifacts.bundles, ...Object.fromEntries(fx.log.files), ...Object.fromEntries(at12.files) } }),
+      logKeeper: keeper,
+      root: fx.edge.rootJwk,
+      clock: () => new Date(now),
+      verifyOrigin: ORIGIN,
+      log: (l) => lines.push(l),
+    });
+    // Unable to read the floor, the verifier carries on with the store's checkpoint (for this TTL)…
+    expect((await app.request(`${ORIGIN}/log/checkpoint`)).status).toBe(200);
+    // …but never hands it on as the floor: it was checked against nothing.
+    expect(keeper.held).toEqual({ checkpoint: cp112 });
+
+    now += DEFAULT_TTL_MS;
+    const page = await (await app.request(`${ORIGIN}/log`)).text();
+    expect(page).toContain('data-split-view="inconsistent"');
+    expect(lines.some((l) => l.startsWith('SPLIT VIEW'))).toBe(true);
+    // The floor stays the one the keeper held; the split view is kept beside it.
+    expect(keeper.held.checkpoint).toBe(cp112);
+    expect(JSON.parse(keeper.held.splitView!)).toMatchObject({ kind: 'inconsistent' });
   });
 });

@@ -13,6 +13,7 @@ import { formatDate, formatInstant } from './format.ts';
 import { stateIcon } from './icons.ts';
 import { Layout } from './layout.tsx';
 import { LOG_CSS } from './style.ts';
+import { Row } from './verdict.tsx';
 
 interface PageProps {
   locale: Locale;
@@ -275,29 +276,6 @@ function keyRows({ keys, keyList }: KeyLogEntry, locale: Locale) {
   ];
 }
 
-function Row({ label, value, values, hash }: { label: string; value?: string; values?: string[]; hash?: boolean }) {
-  if (values && values.length === 0) return null;
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd class={hash ? 'hash' : undefined}>
-        {values ? (
-          values.length === 1 ? (
-            values[0]
-          ) : (
-            <ul>
-              {values.map((v) => (
-                <li>{v}</li>
-              ))}
-            </ul>
-          )
-        ) : (
-          value
-        )}
-      </dd>
-    </div>
-  );
-}
 
 /** The log's own notices: not published yet (404), the entry not in it (404), unreadable (503). */
 export function LogNoticePage({ locale, officialHost, title, body }: PageProps & { title: string; body: string }) {

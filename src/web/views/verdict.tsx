@@ -90,12 +90,13 @@ function Licence({ licence, locale }: { licence: LicenceEntry; locale: Locale })
   );
 }
 
-function Row({ label, value, values }: { label: string; value?: string; values?: string[] }) {
+/** One term of a description list: a value, or values (one shown plainly, more as a list). */
+export function Row({ label, value, values, hash }: { label: string; value?: string; values?: string[]; hash?: boolean }) {
   if (values && values.length === 0) return null;
   return (
     <div>
       <dt>{label}</dt>
-      <dd>
+      <dd class={hash ? 'hash' : undefined}>
         {values ? (
           values.length === 1 ? (
             values[0]
