@@ -22,6 +22,7 @@ import {
   buildTrustContext,
   canonicalLicenceEntry,
   decodeLogEntry,
+  encodeLogEntry,
   equalBytes,
   leafHashes,
   licenceEntryKey,
@@ -43,6 +44,7 @@ import {
   TILE_WIDTH,
   TlogError,
   type LicenceEntry,
+  type LicenceLogEvent,
   type LicenceStatus,
   type TrustedKeyList,
 } from '../core/index.ts';
@@ -57,7 +59,7 @@ import { getHolder, updateHolderRow } from './registry/holders.ts';
 import { revocationCount } from './registry/inspectors.ts';
 import { getLicenceBySerial, listLicences, setRevision, updateLicenceRow, type LicenceRecord } from './registry/licences.ts';
 import { nodeSha256 } from './log-publish.ts';
-import { appendLogEntries, licenceLogText, logEntryAt, logSize, readLogEntries } from './registry/log.ts';
+import { appendLogEntries, licenceLogText, logAppender, logEntryAt, logSize, readLogEntries } from './registry/log.ts';
 
 export interface CatchUp {
   serial: number;
@@ -249,19 +251,27 @@ function recoveredEntries(log: LogRecovery | null): Recovered {
  * latest recovered one), when that entry says what the licence now says — its revision apart
  * (the catch-up moves it past the published one), and its holder's name and address when a
  * later holder.update entry says them (the licence keeps pointing at its own latest entry
- * then, as the office's did). Else the licence keeps the pointer it had.
+ * then, as the office's did). Null when no entry says so: the change was published without
+ * the checkpoint that covers its entry (a publication cut short), so the catch-up logs it.
  */
-function caughtUpLogIndex(db: Db, c: CatchUp, after: LicenceRecord, recovered: Recovered): number | undefined {
+function caughtUpLogIndex(db: Db, c: CatchUp, after: LicenceRecord, recovered: Recovered): number | null {
   const index = c.entry.logIndex ?? recovered.latest.get(after.number);
-  if (index === undefined) return after.logIndex;
+  if (index === undefined) return null;
   const text = logEntryAt(db, index);
-  if (text === null) return after.logIndex;
+  if (text === null) return null;
   const logged = decodeLogEntry(text);
-  if (!('licence' in logged) || logged.licence.number !== after.number) return after.logIndex;
+  if (!('licence' in logged) || logged.licence.number !== after.number) return null;
   const update = recovered.holderUpdates.get(after.holder.uscc)?.filter((u) => u.idx > index).at(-1);
   const holder = update && update.name === after.holder.name && update.address === (after.holder.address ?? null) ? logged.licence.holder : after.holder;
   const expected = licenceLogText(logged.event as Parameters<typeof licenceLogText>[0], logged.time, { ...after, holder, revision: logged.licence.rev });
-  return expected === text ? index : after.logIndex;
+  return expected === text ? index : null;
+}
+
+/** The event an adopted change is logged as, when its own entry is not in the recovered log. */
+function caughtUpEvent(before: LicenceRecord, after: LicenceRecord): LicenceLogEvent {
+  if (after.status !== before.status) return after.status === 'revoked' ? 'licence.revoke' : after.status === 'suspended' ? 'licence.suspend' : 'licence.reinstate';
+  if (after.validFrom !== before.validFrom || after.validUntil !== before.validUntil) return 'licence.renew';
+  return 'licence.update';
 }
 
 /** A published revoked-inspectors list's version; null if none verifies (or it predates versions). */
@@ -282,27 +292,55 @@ function signedRevision(text: string): number {
   return payload.rev as number;
 }
 
-/** Adopts the published state into the restored registry: one transaction, an audit event each. */
+/**
+ * Adopts the published state into the restored registry: one transaction, an audit event each.
+ * A change whose entry the recovered log holds points at it. One published without it (its
+ * checkpoint never written: a publication cut short) gets its entry now, as every change does:
+ * a holder's new name or address no recovered holder.update says is logged first (and counts
+ * for its licences as the office's holder.update entries do), then each licence no entry
+ * says as it now stands.
+ */
 export async function applyCatchUp(ctx: IssuerContext, plan: CatchUpPlan): Promise<void> {
   if (plan.licences.length === 0) return;
   const db = ctx.registry.db;
   const recovered = recoveredEntries(plan.log);
   const config = readConfig(db);
   const { key, signer } = await signingKey(ctx);
-  const adopted: { before: LicenceRecord; after: LicenceRecord; revision: number }[] = [];
-  for (const c of plan.licences) {
-    const before = getLicenceBySerial(db, c.serial)!;
+  const afters = plan.licences.map((c) => ({ c, before: getLicenceBySerial(db, c.serial)! }));
+  // Holders whose name or address the catch-up changes, with no entry saying so yet.
+  const holderEntries: string[] = [];
+  const next = logSize(db);
+  for (const { c } of afters) {
+    const holder = getHolder(db, c.entry.holder.uscc);
+    const shown = { name: c.entry.holder.name, address: c.entry.holder.address ?? null };
+    if (!holder || (holder.name === shown.name && holder.address === shown.address)) continue;
+    const said = recovered.holderUpdates.get(holder.uscc)?.at(-1);
+    if (said && said.name === shown.name && said.address === shown.address) continue;
+    const list = recovered.holderUpdates.get(holder.uscc) ?? [];
+    list.push({ idx: next + holderEntries.length, ...shown });
+    recovered.holderUpdates.set(holder.uscc, list);
+    holderEntries.push(encodeLogEntry({ v: 1, event: 'holder.update', time: at(ctx), holder: { uscc: holder.uscc, ...shown } }));
+  }
+  const adopted: { before: LicenceRecord; after: LicenceRecord; revision: number; logged: boolean }[] = [];
+  for (const { c, before } of afters) {
     const after: LicenceRecord = { ...before, ...canonicalLicenceEntry(c.entry), documentKid: key.kid };
     const logIndex = caughtUpLogIndex(db, c, after, recovered);
-    if (logIndex !== undefined) after.logIndex = logIndex;
+    if (logIndex !== null) after.logIndex = logIndex;
     after.document = signDocument(ctx, after, config, signer);
-    adopted.push({ before, after, revision: c.revision });
+    adopted.push({ before, after, revision: c.revision, logged: logIndex !== null });
   }
   db.transaction(() => {
-    for (const { before, after, revision } of adopted) {
+    const log = logAppender(db);
+    if (log.next !== next) throw new RefusedError('log_fork', 'the restored log changed while it was being caught up; nothing was restored');
+    for (const text of holderEntries) log.append(text);
+    for (const { before, after, revision, logged } of adopted) {
       const holder = getHolder(db, after.holder.uscc);
       if (holder && (holder.name !== after.holder.name || holder.address !== after.holder.address)) {
         updateHolderRow(db, { ...holder, name: after.holder.name, address: after.holder.address, updatedAt: at(ctx) });
+      }
+      if (!logged) {
+        after.logIndex = log.next;
+        log.append(licenceLogText(caughtUpEvent(before, after), at(ctx), { ...after, revision }));
       }
       updateLicenceRow(db, after, before.revision, at(ctx));
       setRevision(db, after.serial, revision);

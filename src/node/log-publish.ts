@@ -32,11 +32,15 @@ import {
   tilesForTree,
   tilePath,
   encodeEntryBundle,
+  parseCheckpoint,
+  parseNote,
+  TlogError,
   type NoteSigner,
   type Sha256,
   type Tile,
   type TileRef,
 } from '../core/index.ts';
+import { readEdgeText } from './edge-store.ts';
 import { RefusedError } from './errors.ts';
 import { issuingKeyFile, readPrivateKey } from './key-files.ts';
 import { statement, type Db, type Registry } from './registry/db.ts';
@@ -140,20 +144,32 @@ function officeTiles(db: Db): OfficeTiles | null {
 /**
  * Builds the log part of `target`'s publication as of `snapshot`, storing the new tiles in
  * the office's copy. `full`: every tile from 0, the tree rebuilt from the entries.
+ * `publishedSize`: the size of the checkpoint the target holds now, when it can be read. No
+ * checkpoint is signed smaller than that or than the target's record.
  */
-export async function buildLogPublication(registry: Registry, snapshot: LogSnapshot, verifyOrigin: string, now: Date, full: boolean): Promise<LogPublication> {
+export async function buildLogPublication(
+  registry: Registry,
+  snapshot: LogSnapshot,
+  verifyOrigin: string,
+  now: Date,
+  full: boolean,
+  publishedSize: number | null = null,
+): Promise<LogPublication> {
   const db = registry.db;
   const fromSize = full ? 0 : snapshot.targetSize;
   const key = snapshot.logKey;
   if (key === null) return { tiles: [], checkpoint: null, fromSize, size: fromSize, warnings: [NO_LOG_KEY_WARNING] };
-  if (fromSize > snapshot.size) {
+  // What the target holds, whether the publication is full or not, and whatever its record says
+  // (a restore resets it): the checkpoint found there when it can be read (publishedSize).
+  const ahead = Math.max(snapshot.targetSize, publishedSize ?? 0);
+  if (ahead > snapshot.size) {
     return {
       tiles: [],
       checkpoint: null,
       fromSize,
       size: fromSize,
       warnings: [
-        `the log published to ${snapshot.target} has ${fromSize} entries but the registry only ${snapshot.size}: ` +
+        `the log published to ${snapshot.target} has ${ahead} entries but the registry only ${snapshot.size}: ` +
           'no checkpoint is published until the registry has them again (qdyp restore recovers them from the published tiles)',
       ],
     };
@@ -229,6 +245,22 @@ function storeTiles(db: Db, built: Tile[], full: boolean, wanted: TileRef[]): Ma
     tiles.set(tileId(tile), new Uint8Array(row.hashes));
   }
   return tiles;
+}
+
+/**
+ * The size of the checkpoint of the log of `verifyOrigin` an edge directory holds (its
+ * signature unchecked: this is the office's own directory), or null when there is none.
+ */
+export async function edgeCheckpointSize(dir: string, verifyOrigin: string): Promise<number | null> {
+  const note = await readEdgeText(dir, LOG_CHECKPOINT_KEY);
+  if (note === null) return null;
+  try {
+    const checkpoint = parseCheckpoint(parseNote(note).text);
+    return checkpoint.origin === logOrigin(verifyOrigin) ? checkpoint.size : null;
+  } catch (error) {
+    if (error instanceof TlogError) return null;
+    throw error;
+  }
 }
 
 /** The log's files in a publication: the tiles, then the checkpoint (the very last thing written). */

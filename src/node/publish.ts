@@ -40,7 +40,7 @@ import { RefusedError } from './errors.ts';
 import { syncFileSystem } from './files.ts';
 import { ed25519 } from './issuer/signing.ts';
 import { loadSigner } from './key-files.ts';
-import { buildLogPublication, logFiles, logSnapshot, markLogPublished } from './log-publish.ts';
+import { buildLogPublication, edgeCheckpointSize, logFiles, logSnapshot, markLogPublished } from './log-publish.ts';
 import { readConfig } from './registry/config.ts';
 import type { Registry } from './registry/db.ts';
 import { revocationCount, revokedJtis } from './registry/inspectors.ts';
@@ -80,6 +80,8 @@ export interface PublishOptions {
 interface BuildOptions extends PublishOptions {
   /** Every log tile from 0 (default: `full`). */
   fullLog?: boolean;
+  /** The size of the checkpoint the target holds now, when it can be read: none smaller is signed. */
+  publishedLogSize?: number | null;
 }
 
 /** Everything one publication writes, in the order it is written. */
@@ -190,7 +192,7 @@ export async function buildPublication(registry: Registry, now: Date, target: Pu
     }
   }
   const fullLog = options.fullLog ?? options.full ?? false;
-  const log = await buildLogPublication(registry, snapshot.log, config.origin, now, fullLog);
+  const log = await buildLogPublication(registry, snapshot.log, config.origin, now, fullLog, options.publishedLogSize ?? null);
   warnings.push(...log.warnings);
   return {
     target,
@@ -264,7 +266,8 @@ export async function publishLocal(registry: Registry, now: Date, options: Publi
       const full = options.full || !edgeHas(registry.edgeDir, 'revision-list');
       // One that lost its checkpoint gets every log tile again (what else it lost is unknown).
       const fullLog = full || !edgeHas(registry.edgeDir, LOG_CHECKPOINT_KEY);
-      const publication = await buildPublication(registry, now, 'local', { ...options, full, bundles, fullLog });
+      const publishedLogSize = await edgeCheckpointSize(registry.edgeDir, readConfig(db).origin);
+      const publication = await buildPublication(registry, now, 'local', { ...options, full, bundles, fullLog, publishedLogSize });
       writeEdge(registry.edgeDir, publication);
       markDone(registry, publication, now);
       db.exec('COMMIT');
@@ -306,8 +309,8 @@ function runInherit(command: string, args: string[], cwd: string): number | null
 
 /**
  * Publishes what Cloudflare lacks: entries and log tiles in batches of at most 10,000 pairs
- * (and 64 MB), then the bundles to R2, then the lists and the log's checkpoint in one last
- * batch. KV takes one write a second per key, so changes in quick succession are merged: each
+ * (and 64 MB), then the bundles to R2, then the lists in one batch, and the log's checkpoint
+ * last, alone. KV takes one write a second per key, so changes in quick succession are merged: each
  * run publishes everything pending at once.
  */
 export async function publishToCloudflare(registry: Registry, now: Date, options: CloudflareOptions = {}): Promise<Publication> {
@@ -375,11 +378,16 @@ async function publishToCloudflareLeased(registry: Registry, now: Date, options:
         const status = run(command, args, cwd);
         if (status !== 0) fail(`wrangler r2 object put (${key})`, status);
       }
-      const file = path.join(dir, 'lists.json');
-      fs.writeFileSync(file, JSON.stringify(kvBulkEntries([...publication.lists, ...log.checkpoint])), { mode: 0o600 });
-      const { command, args } = wranglerBulkPutCommand(file);
-      const status = run(command, args, cwd);
-      if (status !== 0) fail('wrangler kv bulk put (lists)', status);
+      // A bulk put is neither ordered nor atomic: the checkpoint goes in a call of its own, once
+      // the lists are in, so it is the last thing written here too.
+      for (const [name, pairs] of [['lists', publication.lists], ['log checkpoint', log.checkpoint]] as const) {
+        if (pairs.length === 0) continue;
+        const file = path.join(dir, `${name.replace(' ', '-')}.json`);
+        fs.writeFileSync(file, JSON.stringify(kvBulkEntries(pairs)), { mode: 0o600 });
+        const { command, args } = wranglerBulkPutCommand(file);
+        const status = run(command, args, cwd);
+        if (status !== 0) fail(`wrangler kv bulk put (${name})`, status);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

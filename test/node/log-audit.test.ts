@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   encodeBase64,
+  generateKeyPair,
   LOG_CHECKPOINT_KEY,
   logEntriesKey,
   logTileKey,
@@ -19,6 +20,7 @@ import {
   openStoredEntryBundle,
   parseCheckpoint,
   parseNote,
+  publicJwk,
   rootTrust,
   signCheckpoint,
   storedEntryBundle,
@@ -211,6 +213,22 @@ describe('a tampered log is reported for what is wrong, with the first entry tha
     fs.writeFileSync(checkpointFile(dir), note.replace(`\n${newer.size}\n`, `\n${newer.size - 1}\n`));
     expect((await audit(dir)).problems).toEqual([expect.objectContaining({ code: 'checkpoint_signature' })]);
     expect((await audit(edge, null, 'verify.example/log')).problems).toEqual([expect.objectContaining({ code: 'checkpoint_origin' })]);
+  });
+
+  it('a key list not under the pinned root, and a checkpoint signed by a key no list of ours names', async () => {
+    // Another root: the key list (and so every log key in it) is not ours.
+    const other = await rootTrust(publicJwk(await generateKeyPair()));
+    const foreign = await auditLog(edgeLogSource(edge), { root: other, log: LOG, previous: null, now: new Date(NOW) });
+    expect(foreign.problems).toEqual([expect.objectContaining({ code: 'key_list_invalid' })]);
+    expect(foreign).toMatchObject({ ok: false, state: null, checkpoint: null });
+
+    const dir = edgeCopy();
+    const stranger = await noteSigner(LOG, await generateKeyPair());
+    const note = fs.readFileSync(checkpointFile(dir), 'utf8');
+    fs.writeFileSync(checkpointFile(dir), await signCheckpoint(parseCheckpoint(parseNote(note).text), stranger));
+    const report = await audit(dir);
+    expect(report.problems).toEqual([expect.objectContaining({ code: 'checkpoint_signature' })]);
+    expect(report.state).toBeNull();
   });
 
   it('a checkpoint the log key signed with a wrong root', async () => {

@@ -20,6 +20,8 @@ import {
   logTileKey,
   logVerifiers,
   LOG_CHECKPOINT_KEY,
+  noteSigner,
+  signCheckpoint,
   openCheckpoint,
   rootFromLeafHashes,
   rootTrust,
@@ -33,11 +35,12 @@ import {
 } from '../../src/core/index.ts';
 import { listEdgeKeys, readEdgeBytes, readEdgeText, trustFromEdge } from '../../src/node/edge-store.ts';
 import { addHolder, issueLicence, revokeLicence, rotateKey, suspendLicence, type IssuerContext } from '../../src/node/issuer/index.ts';
-import { readPrivateKey } from '../../src/node/key-files.ts';
+import { issuingKeyFile, readPrivateKey } from '../../src/node/key-files.ts';
 import { NO_LOG_KEY_WARNING } from '../../src/node/log-publish.ts';
 import { KV_BULK_MAX_BYTES, kvBatches, publishedBytes, publishLocal, publishToCloudflare, type Publication } from '../../src/node/publish.ts';
 import { readConfig } from '../../src/node/registry/config.ts';
 import { openRegistry, registryPaths, type Registry } from '../../src/node/registry/db.ts';
+import { activeLogKey } from '../../src/node/registry/keys.ts';
 import { getLicence } from '../../src/node/registry/licences.ts';
 import { logSize, readLogEntries } from '../../src/node/registry/log.ts';
 import { generatedCsv } from './import/batch-files.ts';
@@ -205,6 +208,30 @@ describe('the log in a publication', () => {
     expect(publication.entries.length).toBe(1); // the change itself is published
     expect(await readEdgeText(ctx.registry.edgeDir, LOG_CHECKPOINT_KEY)).toBe(note);
     expect(logSizeOf(ctx.registry, 'local')).toBe(size + 100);
+  });
+
+  it('nor with --full, nor when the edge holds a bigger checkpoint than the registry has entries', async () => {
+    const { ctx } = await programme();
+    await publishLocal(ctx.registry, ctx.now);
+    const note = await readEdgeText(ctx.registry.edgeDir, LOG_CHECKPOINT_KEY);
+    const size = logSize(ctx.registry.db);
+    ctx.registry.db.prepare(`UPDATE publish_targets SET log_size = ? WHERE name = 'local'`).run(size + 100);
+    const full = await publishLocal(ctx.registry, ctx.now, { full: true });
+    expect(full.log).toEqual([]);
+    expect(await readEdgeText(ctx.registry.edgeDir, LOG_CHECKPOINT_KEY)).toBe(note);
+
+    // The target's record lost (a restore resets it), but the edge's checkpoint is bigger.
+    ctx.registry.db.prepare(`UPDATE publish_targets SET log_size = 0 WHERE name = 'local'`).run();
+    const key = activeLogKey(ctx.registry.db)!;
+    const signer = await noteSigner(ORIGIN_NAME, readPrivateKey(issuingKeyFile(ctx.registry.keysDir, key.kid)));
+    const bigger = await signCheckpoint({ origin: ORIGIN_NAME, size: size + 5, root: new Uint8Array(32) }, signer);
+    fs.writeFileSync(path.join(ctx.registry.edgeDir, 'log', 'checkpoint'), bigger);
+    for (const options of [{}, { full: true }]) {
+      const publication = await publishLocal(ctx.registry, ctx.now, options);
+      expect(publication.log).toEqual([]);
+      expect(publication.warnings.join('\n')).toMatch(new RegExp(`log published to local has ${size + 5} entries but the registry only ${size}`));
+      expect(await readEdgeText(ctx.registry.edgeDir, LOG_CHECKPOINT_KEY)).toBe(bigger);
+    }
   });
 });
 
@@ -374,10 +401,13 @@ describe('--to cloudflare', () => {
       // The same bytes as the local edge's (the same tree, built once for the office).
       expect(Buffer.from(pair.value, 'base64').equals(Buffer.from((await readEdgeBytes(ctx.registry.edgeDir, pair.key))!)), pair.key).toBe(true);
     }
-    // The lists batch is the last call, after every R2 upload; the checkpoint its last pair, as text.
+    // The lists batch comes after every R2 upload; the checkpoint, as text, alone in the last
+    // call (a bulk put is neither ordered nor atomic).
     expect(calls.at(-1)).toBe(bulks.at(-1));
-    expect(calls.findIndex((c) => c.args.includes('r2'))).toBeLessThan(calls.length - 1);
-    expect(bulks.at(-1)!.pairs!.map((p) => p.key)).toEqual(['revision-list', 'status-list', 'key-list', 'revoked-inspectors', LOG_CHECKPOINT_KEY]);
+    expect(calls.at(-2)).toBe(bulks.at(-2));
+    expect(calls.findIndex((c) => c.args.includes('r2'))).toBeLessThan(calls.length - 2);
+    expect(bulks.at(-2)!.pairs!.map((p) => p.key)).toEqual(['revision-list', 'status-list', 'key-list', 'revoked-inspectors']);
+    expect(bulks.at(-1)!.pairs!.map((p) => p.key)).toEqual([LOG_CHECKPOINT_KEY]);
     const sent = bulks.at(-1)!.pairs!.at(-1)!;
     expect(sent.base64).toBeUndefined();
     expect(sent.value).toBe(await readEdgeText(ctx.registry.edgeDir, LOG_CHECKPOINT_KEY));

@@ -71,6 +71,40 @@ describe('restore recovers the published log', () => {
     ]);
   });
 
+  it('a change published without its checkpoint (a publish cut short) is caught up with an entry of its own', async () => {
+    const reg = await withLicences();
+    const file = path.join(tempDir(), 'qdyp.backup');
+    await ok(reg, ['backup', file], PASSPHRASE);
+    const backupSize = entries(reg.db).length;
+    const checkpoint = edgeFile(path.join(reg.dir, 'edge'), 'log/checkpoint')!;
+    const old = fs.readFileSync(checkpoint, 'utf8');
+    await ok(reg, ['licence', 'suspend', 'QDYP-2026-000001', '--reason', '抽检不合格']);
+    await ok(reg, ['holder', 'update', USCC.b, '--name', '青岛智能家电股份有限公司']);
+    // The publication wrote the entries and the lists, and stopped before the checkpoint.
+    fs.writeFileSync(checkpoint, old);
+    const state = path.join(tempDir(), 'log-state.json');
+    await ok(reg, ['log', 'verify', '--state', state]);
+
+    const restored = await reg.run(['restore', file, '--force', '--json'], PASSPHRASE);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.json()).toMatchObject({ logRecovered: 0, caughtUp: ['QDYP-2026-000001', 'QDYP-2026-000002'] });
+    // Every adopted change has its entry in the restored log (the holder's first), and each
+    // licence points at its latest licence entry, as the office's would.
+    const log = entries(reg.db).map((e) => JSON.parse(e.entry));
+    expect(log.slice(backupSize).map((e) => e.event)).toEqual(['holder.update', 'licence.suspend']);
+    expect(log[backupSize]).toMatchObject({ holder: { uscc: USCC.b, name: '青岛智能家电股份有限公司' } });
+    const [first, second] = logIndices(reg.db);
+    expect(first!.log_index).toBe(backupSize + 1);
+    expect(log[first!.log_index]).toMatchObject({ event: 'licence.suspend', licence: { number: 'QDYP-2026-000001', status: 'suspended', statusReason: '抽检不合格' } });
+    expect(log[second!.log_index]).toMatchObject({ event: 'licence.issue', licence: { number: 'QDYP-2026-000002' } });
+    const shown = (await ok(reg, ['licence', 'show', 'QDYP-2026-000001', '--json'])).json();
+    expect(log[first!.log_index].licence.rev).toBe(query<{ revision: number }>(reg.db, `SELECT revision FROM licences WHERE number = 'QDYP-2026-000001'`)[0]!.revision);
+    expect(shown).toMatchObject({ status: 'suspended' });
+    // Published again: the auditor's last checkpoint still holds.
+    await ok(reg, ['publish']);
+    expect((await reg.run(['log', 'verify', '--state', state, '--json'])).json()).toMatchObject({ ok: true, consistency: 'extends', checkpoint: { size: backupSize + 2 } });
+  });
+
   it('a backup ahead of the published log keeps its own entries when they extend the published ones', async () => {
     const reg = await withLicences();
     const behind = path.join(tempDir(), 'edge-behind');
