@@ -63,6 +63,24 @@ export function directoryAssets(dir = INSPECT_BUILD_DIR): AssetSource {
   };
 }
 
+/** A JSON object kept in the verifier's data directory; {} before its first write. */
+async function readKept(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  return (JSON.parse(text) ?? {}) as Record<string, unknown>;
+}
+
+/** Writes it whole and atomically (0600, in a 0700 directory made if need be). */
+function writeKept(dataDir: string, file: string, value: object): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileAtomic(file, `${JSON.stringify(value)}\n`, 0o600);
+}
+
 /** The file in the verifier's data directory that holds the newest accepted lists. */
 export const TRUST_FILE = 'trust.json';
 
@@ -74,14 +92,7 @@ export const TRUST_FILE = 'trust.json';
 export function fileTrustKeeper(dataDir: string): TrustKeeper {
   const file = path.join(dataDir, TRUST_FILE);
   const load = async (): Promise<KeptLists> => {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
-    const value = JSON.parse(text) as Record<string, unknown>;
+    const value = await readKept(file);
     const lists: KeptLists = {};
     for (const slot of KEPT_SLOTS) if (typeof value?.[slot] === 'string') lists[slot] = value[slot];
     return lists;
@@ -90,9 +101,7 @@ export function fileTrustKeeper(dataDir: string): TrustKeeper {
     load,
     async keep(lists) {
       const next = keepNewer(await load().catch(() => ({})), lists);
-      if (!next) return;
-      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      writeFileAtomic(file, `${JSON.stringify(next)}\n`, 0o600);
+      if (next) writeKept(dataDir, file, next);
     },
   };
 }
@@ -109,14 +118,7 @@ export const LOG_FILE = 'log.json';
 export function fileLogKeeper(dataDir: string): LogKeeper {
   const file = path.join(dataDir, LOG_FILE);
   const load = async (): Promise<KeptLog> => {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
-    const value = JSON.parse(text) as Record<string, unknown>;
+    const value = await readKept(file);
     const kept: KeptLog = {};
     if (typeof value?.checkpoint === 'string') kept.checkpoint = value.checkpoint;
     if (typeof value?.splitView === 'string') kept.splitView = value.splitView;
@@ -126,9 +128,7 @@ export function fileLogKeeper(dataDir: string): LogKeeper {
     load,
     async keep(log) {
       const next = keepLog(await load().catch(() => ({})), log);
-      if (!next) return;
-      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      writeFileAtomic(file, `${JSON.stringify(next)}\n`, 0o600);
+      if (next) writeKept(dataDir, file, next);
     },
   };
 }
