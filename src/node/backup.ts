@@ -67,7 +67,7 @@ export function createBackup(registry: Registry, passphrase: string | undefined,
     if (key.status === 'compromised') continue;
     const file = issuingKeyFile(registry.keysDir, key.kid);
     if (!fs.existsSync(file)) {
-      if (key.status === 'active') throw new RefusedError('missing_private_key', `the active issuing key's file ${file} is missing: nothing to back up it with`);
+      if (key.status === 'active') throw new RefusedError('missing_private_key', `the active ${key.role === 'log' ? 'log' : 'issuing'} key's file ${file} is missing: nothing to back up it with`);
       continue;
     }
     keys[key.kid] = parsePrivateKey(fs.readFileSync(file, 'utf8'), file);
