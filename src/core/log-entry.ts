@@ -16,7 +16,8 @@
 // who made a change, the audit log's reasons, contact data, seals or documents. An entry fits
 // the entry bundle's 16-bit length prefix (≤ 65,535 bytes).
 
-import { isCalendarDate, type CalendarDate } from './dates.ts';
+import { isCalendarDate } from './dates.ts';
+import type { LicenceEntry } from './entry.ts';
 import { QdypError } from './errors.ts';
 import { KEY_ROLES, KEY_STATUSES, type KeyRole, type KeyStatus } from './keys.ts';
 import { LICENCE_STATUSES, SECTORS, TIERS, type LicenceStatus, type Sector, type Tier } from './licence.ts';
@@ -50,26 +51,16 @@ export const LICENCE_LOG_EVENTS: readonly LicenceLogEvent[] = [
 export type KeyLogEvent = 'key.init' | 'key.rotate' | 'key.compromise' | 'key_list.sign';
 export const KEY_LOG_EVENTS: readonly KeyLogEvent[] = ['key.init', 'key.rotate', 'key.compromise', 'key_list.sign'];
 
-/** A licence as an entry shows it: after the event. */
-export interface LoggedLicence {
-  number: string;
+/**
+ * A licence as an entry shows it, after the event: its published entry's members (entry.ts)
+ * plus what identifies the licence's state in the register (serial, revision, seal key).
+ */
+export interface LoggedLicence extends Omit<LicenceEntry, 'logIndex'> {
   serial: number;
   /** The licence's full detail revision after the event (what its published entry is signed at). */
   rev: number;
   /** The key its seal is signed by: a reseal moves it. */
   sealKid: string;
-  holder: { name: string; uscc: string; address: string | null };
-  tier: Tier;
-  sector: Sector;
-  chain: string | null;
-  region: string | null;
-  products: string[];
-  trademarks: string[];
-  validFrom: CalendarDate;
-  validUntil: CalendarDate;
-  status: LicenceStatus;
-  statusReason: string | null;
-  statusChangedAt: string;
 }
 
 export interface LicenceLogEntry {

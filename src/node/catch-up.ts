@@ -58,7 +58,7 @@ import type { Db } from './registry/db.ts';
 import { getHolder, updateHolderRow } from './registry/holders.ts';
 import { revocationCount } from './registry/inspectors.ts';
 import { getLicenceBySerial, listLicences, setRevision, updateLicenceRow, type LicenceRecord } from './registry/licences.ts';
-import { nodeSha256 } from './log-publish.ts';
+import { nodeSha256 } from './codecs.ts';
 import { appendLogEntries, licenceLogText, logAppender, logEntryAt, logSize, readLogEntries } from './registry/log.ts';
 
 export interface CatchUp {

@@ -4,8 +4,9 @@
 // millisecond, where Node 20's DecompressionStream (stream plumbing in JS) and a JS base64
 // loop (not yet compiled) take several each. The core still checks what they are given
 // (canonical base64url only) and what they return (no more than the cap).
+import { createHash } from 'node:crypto';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { QdypError, type Base64Decode, type Inflate } from '../core/index.ts';
+import { QdypError, type Base64Decode, type Inflate, type Sha256 } from '../core/index.ts';
 
 /**
  * zlib's synchronous inflate, stopping at `maxBytes` of output as the core's inflateCapped
@@ -32,3 +33,6 @@ const MAX_CHUNK = 4 * 1024 * 1024;
 const base64: Base64Decode = (text) => new Uint8Array(Buffer.from(text, 'base64url'));
 
 export const nodeCodecs: { inflate: Inflate; base64: Base64Decode } = { inflate, base64 };
+
+/** node:crypto's SHA-256 for the log's hashing (the core's `sha256` hook): WebCrypto's promise per hash costs far more. */
+export const nodeSha256: Sha256 = (data) => createHash('sha256').update(data).digest();

@@ -57,7 +57,7 @@ import { readEdgeBytes, readEdgeText } from './edge-store.ts';
 import { RefusedError } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 import { edgeUrl, exchange, HttpFailure } from './http-client.ts';
-import { nodeSha256 } from './log-publish.ts';
+import { nodeSha256 } from './codecs.ts';
 
 /** Where the published log is read from: a verifier over HTTP, or an edge directory. */
 export interface LogSource {

@@ -23,7 +23,7 @@ import {
   type TrustedKeyList,
 } from '../core/index.ts';
 import { readEdgeBytes, readEdgeText } from './edge-store.ts';
-import { nodeSha256 } from './log-publish.ts';
+import { nodeSha256 } from './codecs.ts';
 
 export type LicenceLogProof =
   /** The proof file's text, and the checkpoint it proves the entry in. */

@@ -14,7 +14,6 @@
 // has not yet recovered the published entries) gets no log at all: the office never signs a
 // smaller tree than one it has published, which would be a fork.
 
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import {
   cstDate,
@@ -41,15 +40,13 @@ import {
   type TileRef,
 } from '../core/index.ts';
 import { readEdgeText } from './edge-store.ts';
+import { nodeSha256 } from './codecs.ts';
 import { RefusedError } from './errors.ts';
 import { issuingKeyFile, readPrivateKey } from './key-files.ts';
 import { statement, type Db, type Registry } from './registry/db.ts';
 import { activeLogKey } from './registry/keys.ts';
 import { logSize, readLogEntries } from './registry/log.ts';
 import type { PublishTarget } from './registry/publishing.ts';
-
-/** node:crypto's SHA-256: the tree's hashing at a fraction of WebCrypto's cost a call. */
-export const nodeSha256: Sha256 = (data) => createHash('sha256').update(data).digest();
 
 /** What the warning says when there is no log key (a registry made before the log). */
 export const NO_LOG_KEY_WARNING = 'no log key: run qdyp keys rotate --log';

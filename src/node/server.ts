@@ -4,16 +4,15 @@
 // the verifier's own data directory so a restart never goes back to an older one. Other apps (portal, console) can
 // be mounted beside it on the same port, or served without it (startAppsServer).
 
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import { nodeCodecs } from './codecs.ts';
+import { nodeCodecs, nodeSha256 } from './codecs.ts';
 import { Hono } from 'hono';
-import type { ContactPublicJwk, PublicJwk, Sha256 } from '../core/index.ts';
+import type { ContactPublicJwk, PublicJwk } from '../core/index.ts';
 import { clientAddress, trustedProxies } from './accounts/client-address.ts';
 import {
   createVerifier,
@@ -132,9 +131,6 @@ export function fileLogKeeper(dataDir: string): LogKeeper {
     },
   };
 }
-
-/** node:crypto's SHA-256 for the log's proofs: WebCrypto's promise per hash costs far more. */
-const nodeSha256: Sha256 = (data) => createHash('sha256').update(data).digest();
 
 export interface ServerOptions {
   /** 0 picks a free port (tests). */

@@ -20,6 +20,7 @@ import { claimedSize, parseSplitView, type KeptLog, type LogKeeper, type SplitVi
 import type { LogReader } from './log-reader.ts';
 import { checkSuccession, openLogCheckpoint } from '../core/log-succession.ts';
 import type { TrustCache } from './trust-cache.ts';
+import { errorName, withTimeout } from './faults.ts';
 
 /** A keeper slower than this is taken as unreachable for this refresh (as the trust keeper's). */
 const KEEPER_TIMEOUT_MS = 2_000;
@@ -240,17 +241,3 @@ export class LogCache {
 function describe(checkpoint: Checkpoint): string {
   return `size ${checkpoint.size}, root ${encodeBase64(checkpoint.root)}`;
 }
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'error');

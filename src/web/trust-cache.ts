@@ -19,6 +19,7 @@ import { buildTrustContext, isPublicJwk, rootTrust, type ArtifactProblem, type C
 import type { ArtifactSource, ListName } from './artifact-source.ts';
 import { EntryCache } from './entry-cache.ts';
 import { isNewerRank, LIST_SLOTS, listRank, type KeptLists, type ListRank, type ListRanks, type ListSlot, type TrustKeeper } from './trust-keeper.ts';
+import { errorName, withTimeout } from './faults.ts';
 
 /** Production default: with Workers KV's own propagation (up to about a minute) on top. */
 export const DEFAULT_TTL_MS = 30_000;
@@ -254,20 +255,6 @@ function sameRank(a: ListRank | null, b: ListRank | null): boolean {
 function sameTexts(a: Partial<Record<ListSlot, string | null>>, b: Partial<Record<ListSlot, string | null>>): boolean {
   return LIST_SLOTS.every((slot) => (a[slot] ?? null) === (b[slot] ?? null));
 }
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'error');
 
 function unavailable(code: ArtifactProblem['code'], message: string): TrustSnapshot {
   return {

@@ -15,7 +15,7 @@ import {
 import { RefusedError } from '../errors.ts';
 import { edgeBase, HttpFailure } from '../http-client.ts';
 import { auditLog, edgeLogSource, httpLogSource, readLogState, writeLogState, type LogAuditReport } from '../log-audit.ts';
-import { nodeSha256 } from '../log-publish.ts';
+import { nodeSha256 } from '../codecs.ts';
 import { readConfig } from '../registry/config.ts';
 import { openDatabase, registryPaths } from '../registry/db.ts';
 import { getLicence } from '../registry/licences.ts';

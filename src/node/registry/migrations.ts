@@ -353,7 +353,11 @@ interface ExistingLicenceRow {
   status_changed_at: string;
 }
 
-/** One licence.existing entry per licence, in serial order, each licence pointing at its own. */
+/**
+ * One licence.existing entry per licence, in serial order, each licence pointing at its own. It
+ * reads the tables as version 9 has them, not through licences.ts's reader, which follows the
+ * newest schema: a released migration must keep doing what it did.
+ */
 function logExistingLicences(db: Db, now: Date): void {
   const time = now.toISOString();
   const rows = db

@@ -26,6 +26,7 @@ import { readCapped } from './body.ts';
 import { InboxUnavailable, type ReportInbox, type ReportInput } from './inbox.ts';
 import { inspectorRateKey, type RateAnswer, type RateLimit } from './rate-limit.ts';
 import type { RevokedInspectorsCache } from './revoked.ts';
+import { errorName } from '../faults.ts';
 
 /** The largest photo a report may carry (the inspector page downscales before it queues). */
 export const MAX_REPORT_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -375,5 +376,3 @@ function ackReports(deps: ReportRouteDeps) {
     return answer(200, { cursor });
   };
 }
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'error');

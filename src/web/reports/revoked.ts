@@ -11,6 +11,7 @@
 import { parseRevokedInspectors, type RevokedInspectors, type TrustedKeyList } from '../../core/index.ts';
 import type { ArtifactSource } from '../artifact-source.ts';
 import { isNewerRank, listRank, type ListRank, type TrustKeeper } from '../trust-keeper.ts';
+import { errorName, withTimeout } from '../faults.ts';
 
 export const REVOKED_STORE_KEY = 'revoked-inspectors';
 const KEEPER_TIMEOUT_MS = 2_000;
@@ -101,13 +102,3 @@ export class RevokedInspectorsCache {
     }
   }
 }
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('keeper timed out'), { name: 'TimeoutError' })), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'error');

@@ -11,6 +11,7 @@ import { MissingLogFile, type NewestEntries } from '../log-reader.ts';
 import { PAGE_MESSAGES } from '../messages.ts';
 import { checkpointText, logEntryPage, logFileRefused, logNoticePage, logPage, logTile, noticePage, tlogProofFile } from '../respond.tsx';
 import { pageContext, type RouteDeps } from '../route-deps.ts';
+import { errorName } from '../faults.ts';
 
 /** The checkpoint changes with each publication: clients and caches keep it at most this long. */
 const CHECKPOINT_MAX_AGE_S = 30;
@@ -32,7 +33,6 @@ function viewFor(c: Context, v: RouteDeps): Promise<LogView> {
 
 const maxAge = (v: RouteDeps) => Math.min(CHECKPOINT_MAX_AGE_S, Math.floor(v.ttlMs / 1000));
 const storeFailure = (error: unknown) => error instanceof MissingLogFile || !(error instanceof TlogError);
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'error');
 
 /** GET /log/checkpoint: the signed checkpoint in use, as published. */
 export function logCheckpoint(v: RouteDeps) {
